@@ -1,0 +1,52 @@
+import type { Argv } from 'yargs';
+import { FORMATS } from '../report/reporter';
+import { SEVERITIES } from '../types';
+
+/** Options shared by the commands that scan; kept apart so the command table in run.ts stays short. */
+export function scanOptions<T>(y: Argv<T>) {
+  return y
+    .option('format', { alias: 'f', choices: FORMATS, default: 'text' as const, describe: 'report format' })
+    .option('output', { alias: 'o', type: 'string', describe: 'write the report to this file' })
+    .option('redact', {
+      type: 'boolean',
+      default: true,
+      describe: 'mask secrets in the report (--no-redact shows them in full)',
+    })
+    .option('fail-on', {
+      choices: SEVERITIES,
+      default: 'medium' as const,
+      describe: 'lowest severity that makes the exit code 1 (reports always list every finding)',
+    })
+    .option('config', {
+      alias: 'c',
+      type: 'string',
+      describe: 'config file (default: <root>/.keysweep.yaml)',
+    })
+    .option('rules', {
+      type: 'string',
+      array: true,
+      default: [] as string[],
+      describe: 'extra rule directory or file',
+    })
+    .option('include', {
+      type: 'string',
+      array: true,
+      default: [] as string[],
+      describe: 'only scan paths matching this glob',
+    })
+    .option('exclude', {
+      type: 'string',
+      array: true,
+      default: [] as string[],
+      describe: 'skip paths matching this glob',
+    })
+    .option('gitignore', {
+      type: 'boolean',
+      default: true,
+      describe: 'honour .gitignore and .git/info/exclude (--no-gitignore scans ignored files too)',
+    })
+    .option('max-file-size', {
+      type: 'string',
+      describe: 'skip larger files: bytes, or 512KB, 10MiB, 100MB (default 10MiB)',
+    });
+}

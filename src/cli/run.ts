@@ -1,0 +1,87 @@
+import { readFileSync } from 'node:fs';
+import yargs from 'yargs/yargs';
+import { formatError, KeysweepError, UsageError } from '../errors';
+import { scanOptions } from './options';
+import { rulesCheckCommand, rulesListCommand } from './rules-command';
+import { type ScanArgs, scanCommand } from './scan-command';
+
+/**
+ * The CLI shell: parses argv with yargs, runs one command, and turns every failure into one line on
+ * stderr and exit code 2. It never calls process.exit and takes its I/O as an argument, so tests run it
+ * in-process. Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage, config, rules or I/O error.
+ */
+export interface Io {
+  readonly stdout: { write(text: string): unknown; isTTY?: boolean };
+  readonly stderr: { write(text: string): unknown };
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+export const VERSION: string = JSON.parse(readFileSync(`${__dirname}/../../package.json`, 'utf8')).version;
+
+function parser() {
+  return yargs()
+    .scriptName('keysweep')
+    .usage('$0 <command> [options]\n\nFinds AWS credentials in working trees and git repositories.')
+    .command('scan [paths..]', 'scan files and directories (default: the current directory)', (y) =>
+      scanOptions(y).positional('paths', { type: 'string', array: true, describe: 'files or directories' }),
+    )
+    .command('rules <action> [dir]', 'list the rules, or self-test a rule directory (list | check)', (y) =>
+      y.positional('action', { choices: ['list', 'check'] as const }).positional('dir', {
+        type: 'string',
+        describe: 'rule directory or file (default: the built-in rules)',
+      }),
+    )
+    .option('debug', { type: 'boolean', default: false, describe: 'show stack traces of internal errors' })
+    .demandCommand(1, 'name a command: scan or rules')
+    .recommendCommands()
+    .strict()
+    .help()
+    .alias('help', 'h')
+    .version(VERSION)
+    .wrap(100)
+    .exitProcess(false);
+}
+
+export async function run(argv: readonly string[], io: Io): Promise<number> {
+  let debug = argv.includes('--debug');
+  try {
+    const parsed = await parseArgs(argv);
+    if (parsed === 'printed') return 0;
+    if ('text' in parsed) {
+      io.stdout.write(parsed.text);
+      return 0;
+    }
+    const args = parsed.args;
+    debug = args.debug === true;
+    const [command] = args._;
+    if (command === 'scan') return await scanCommand(args as unknown as ScanArgs, io);
+    if (command === 'rules' && args.action === 'list') return rulesListCommand(io);
+    if (command === 'rules') return rulesCheckCommand(args.dir as string | undefined, io);
+    throw new UsageError(`unknown command "${String(command)}"`);
+  } catch (error) {
+    if (error instanceof KeysweepError) {
+      io.stderr.write(`${formatError(error)}\n`);
+      if (debug && error.stack) io.stderr.write(`${error.stack}\n`);
+      return 2;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr.write(`keysweep: internal error: ${message} (please report it; --debug shows where)\n`);
+    if (debug && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+    return 2;
+  }
+}
+
+type Parsed = 'printed' | { text: string } | { args: Record<string, unknown> & { _: (string | number)[] } };
+
+/** yargs reports help, version and usage errors through the parse callback instead of printing them. */
+function parseArgs(argv: readonly string[]): Promise<Parsed> {
+  return new Promise((resolve, reject) => {
+    parser().parse([...argv], {}, (error, args, output) => {
+      if (error) reject(new UsageError(error.message.replace(/\s*\n\s*/g, ' ')));
+      else if (output) resolve({ text: output.endsWith('\n') ? output : `${output}\n` });
+      else if (args.help || args.version) resolve('printed');
+      else resolve({ args: args as Record<string, unknown> & { _: (string | number)[] } });
+    });
+  });
+}

@@ -1,0 +1,148 @@
+import type { Match, Rule } from '../types';
+import { shannonEntropy } from './entropy';
+import { keywordsIn } from './keywords';
+import { LineIndex } from './line-index';
+import { unescapeSecret } from './unescape';
+
+/**
+ * The matcher: pure and synchronous. For each rule whose keyword occurs in the text it runs the rule's
+ * pattern, decodes the secret group, and keeps a match only if it passes the rule's own checks
+ * (entropy, required character classes, rule allowlist, context). Every dropped candidate is counted
+ * under the name of the check that dropped it, so "why wasn't this reported?" has an answer.
+ */
+export interface Detection {
+  readonly matches: Match[];
+  readonly suppressed: Record<string, number>;
+  /** Built only when some check needed line positions; callers reuse it for locations. */
+  readonly lines: LazyLines;
+}
+
+/** Creates the line index on first use: most fragments have no match and never need one. */
+export class LazyLines {
+  private index: LineIndex | undefined;
+  constructor(private readonly text: string) {}
+  get(): LineIndex {
+    this.index ??= new LineIndex(this.text);
+    return this.index;
+  }
+}
+
+export function detect(text: string, rules: readonly Rule[]): Detection {
+  const hasKeyword = keywordsIn(text, rules);
+  const suppressed: Record<string, number> = {};
+  const drop = (reason: string) => {
+    suppressed[reason] = (suppressed[reason] ?? 0) + 1;
+  };
+  const lines = new LazyLines(text);
+  const byRule = new Map<string, Match[]>();
+
+  // Rules without context first: their matches are the "key id in the same file" context of the others.
+  const ordered = [...rules.filter((rule) => !rule.context), ...rules.filter((rule) => rule.context)];
+  for (const rule of ordered) {
+    if (!rule.keywords.some(hasKeyword)) continue;
+    const kept: Match[] = [];
+    for (const candidate of candidates(text, rule, searchWindows(text, rule, byRule))) {
+      const reason = ruleCheck(rule, candidate.secret, candidate.entropy);
+      if (reason) drop(reason);
+      else kept.push(candidate);
+    }
+    byRule.set(rule.id, kept);
+  }
+
+  const matches: Match[] = [];
+  for (const rule of rules) {
+    for (const match of byRule.get(rule.id) ?? []) {
+      if (rule.context && !hasContext(text, match, rule.context, byRule, lines)) drop('context');
+      else matches.push(match);
+    }
+  }
+  return { matches, suppressed, lines };
+}
+
+/** [start, end) ranges of the text a rule's pattern has to search. */
+type Window = readonly [number, number];
+
+/**
+ * Where a context rule can possibly match. Unless a `ruleInFile` rule matched (then the whole text), a
+ * match needs a `nearby` hit on its own line or up to `linesBefore` lines above, so only the lines from
+ * each hit down to `linesBefore` lines below it are searched. `hasContext` still checks every match
+ * exactly; this only skips text where the answer is certainly no, which keeps an expensive pattern
+ * (a 40-character base64 word has no literal to search for) off most of a large file.
+ */
+function searchWindows(text: string, rule: Rule, byRule: ReadonlyMap<string, Match[]>): Window[] {
+  const context = rule.context;
+  const whole: Window[] = [[0, text.length]];
+  if (!context?.nearby || context.ruleInFile.some((id) => (byRule.get(id)?.length ?? 0) > 0)) return whole;
+  const nearby = new RegExp(context.nearby.source, `${context.nearby.flags.replace(/[gy]/g, '')}g`);
+  const windows: [number, number][] = [];
+  for (let hit = nearby.exec(text); hit; hit = nearby.exec(text)) {
+    if (hit[0].length === 0) nearby.lastIndex++;
+    const start = lineStartBefore(text, hit.index);
+    const end = lineEndAfter(text, hit.index + hit[0].length, context.linesBefore);
+    const last = windows[windows.length - 1];
+    if (last && start <= last[1]) last[1] = Math.max(last[1], end);
+    else windows.push([start, end]);
+    nearby.lastIndex = Math.max(nearby.lastIndex, end);
+  }
+  return windows;
+}
+
+function lineStartBefore(text: string, offset: number): number {
+  return Math.max(text.lastIndexOf('\n', offset - 1), text.lastIndexOf('\r', offset - 1)) + 1;
+}
+
+/** End of the line holding `offset`, extended by `extraLines` further lines ("\n", "\r\n" or "\r"). */
+function lineEndAfter(text: string, offset: number, extraLines: number): number {
+  const breaks = /\r\n?|\n/g;
+  breaks.lastIndex = offset;
+  let end = text.length;
+  for (let line = 0; line <= extraLines; line++) {
+    const found = breaks.exec(text);
+    if (!found) return text.length;
+    end = found.index;
+  }
+  return end;
+}
+
+function* candidates(text: string, rule: Rule, windows: readonly Window[]): Generator<Match> {
+  const pattern = new RegExp(rule.pattern); // a private copy: lastIndex is per-scan state
+  for (const [from, to] of windows) {
+    // A window starts at a line start and ends at a line end, so its edges are boundaries for the
+    // pattern's look-arounds just as the line breaks around it are.
+    const haystack = from === 0 && to === text.length ? text : text.slice(from, to);
+    pattern.lastIndex = 0;
+    for (let found = pattern.exec(haystack); found; found = pattern.exec(haystack)) {
+      if (found[0].length === 0) pattern.lastIndex++;
+      const span = found.indices?.[rule.secretGroup];
+      if (!span) continue;
+      const [start, end] = [span[0] + from, span[1] + from];
+      const raw = text.slice(start, end);
+      const secret = rule.unescape ? unescapeSecret(raw) : raw;
+      yield { rule, secret, start, end, entropy: shannonEntropy(secret) };
+    }
+  }
+}
+
+function ruleCheck(rule: Rule, secret: string, entropy: number): string | undefined {
+  if (entropy < rule.minEntropy) return 'entropy';
+  if (!rule.mustContain.every((required) => required.test(secret))) return 'shape';
+  if (rule.allowSecrets.some((allowed) => allowed.test(secret))) return 'rule-allowlist';
+  return undefined;
+}
+
+function hasContext(
+  text: string,
+  match: Match,
+  context: NonNullable<Rule['context']>,
+  byRule: ReadonlyMap<string, Match[]>,
+  lazyLines: LazyLines,
+): boolean {
+  if (context.ruleInFile.some((id) => (byRule.get(id)?.length ?? 0) > 0)) return true;
+  if (!context.nearby) return false;
+  const lines = lazyLines.get();
+  const from = lines.lineStart(lines.lineOf(match.start) - context.linesBefore);
+  const to = lines.lineEnd(lines.lineOf(match.end - 1));
+  // Blank the secret out so that a keyword inside the random string itself is not its own context.
+  const window = `${text.slice(from, match.start)} ${text.slice(match.end, to)}`;
+  return context.nearby.test(window);
+}

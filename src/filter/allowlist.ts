@@ -1,0 +1,43 @@
+import picomatch from 'picomatch';
+import type { LineIndex } from '../engine/line-index';
+import type { Match } from '../types';
+
+/**
+ * Suppression after detection, in precedence order: the config's path globs, the config's secret
+ * regexes, then a `keysweep:allow` comment on the matched line (gitleaks' `gitleaks:allow`). Each
+ * returns the name of the check that suppressed a match, counted in the scan statistics.
+ */
+export interface Allowlist {
+  /** picomatch globs relative to the scanned root. */
+  readonly paths: readonly string[];
+  /** Regexes tested on the decoded secret. */
+  readonly secrets: readonly RegExp[];
+}
+
+export const INLINE_ALLOW = 'keysweep:allow';
+
+export type PathMatcher = (path: string) => boolean;
+
+export function compilePaths(globs: readonly string[]): PathMatcher {
+  if (globs.length === 0) return () => false;
+  return picomatch([...globs], { dot: true });
+}
+
+export function suppressionOf(
+  match: Match,
+  allowedPath: boolean,
+  secrets: readonly RegExp[],
+  text: string,
+  lines: LineIndex,
+): string | undefined {
+  if (allowedPath) return 'allow-path';
+  if (secrets.some((allowed) => allowed.test(match.secret))) return 'allow-secret';
+  if (hasInlineAllow(text, match, lines)) return 'allow-inline';
+  return undefined;
+}
+
+function hasInlineAllow(text: string, match: Match, lines: LineIndex): boolean {
+  const first = lines.lineOf(match.start);
+  const last = lines.lineOf(match.end - 1);
+  return text.slice(lines.lineStart(first), lines.lineEnd(last)).includes(INLINE_ALLOW);
+}

@@ -1,0 +1,34 @@
+import type { ScanResult } from '../types';
+import { shownSecret } from './redact';
+import type { ReportOptions } from './reporter';
+
+/**
+ * The JSON report: a contract other tools parse, so fields are only ever added. `file` is relative to
+ * the scanned root with forward slashes; positions are 1-based (columns in UTF-16 code units, end exclusive).
+ */
+export function formatJson(result: ScanResult, options: ReportOptions): string {
+  const report = {
+    version: 1,
+    tool: { name: 'keysweep', version: options.version },
+    findings: result.findings.map((finding) => ({
+      ruleId: finding.ruleId,
+      title: finding.title,
+      severity: finding.severity,
+      file: finding.provenance.path,
+      line: finding.location.line,
+      column: finding.location.column,
+      endLine: finding.location.endLine,
+      endColumn: finding.location.endColumn,
+      secret: shownSecret(finding.secret, options.redact),
+      fingerprint: finding.fingerprint,
+      credential: finding.credential,
+      credentialKind: finding.credentialKind,
+      account: finding.account,
+      entropy: Number(finding.entropy.toFixed(3)),
+      remediation: finding.remediation,
+    })),
+    warnings: result.warnings,
+    stats: result.stats,
+  };
+  return `${JSON.stringify(report, null, 2)}\n`;
+}

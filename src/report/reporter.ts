@@ -1,0 +1,15 @@
+import type { ScanResult } from '../types';
+
+/** A reporter is pure: a scan result in, the whole report text out. */
+export interface ReportOptions {
+  /** Mask secrets (the default everywhere); false only with `--no-redact`. */
+  readonly redact: boolean;
+  /** ANSI colour, only when writing to a terminal and NO_COLOR is unset. */
+  readonly color: boolean;
+  readonly version: string;
+}
+
+export type Reporter = (result: ScanResult, options: ReportOptions) => string;
+
+export const FORMATS = ['text', 'json'] as const;
+export type Format = (typeof FORMATS)[number];

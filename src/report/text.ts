@@ -1,0 +1,130 @@
+import { type Finding, type ScanResult, SEVERITIES, type Severity } from '../types';
+import { formatBytes } from '../util/size';
+import { shownSecret } from './redact';
+import type { ReportOptions } from './reporter';
+
+/**
+ * The human report: one grep-like line per finding (`path:line:col  severity  rule  secret  account`),
+ * then "what to do", one entry per kind of remediation with the findings it applies to, then totals:
+ * files, bytes, every skip by reason and every suppression by check, so nothing is lost silently.
+ */
+const STYLE: Record<Severity | 'dim' | 'bold', [number, number]> = {
+  critical: [31, 39],
+  high: [31, 39],
+  medium: [33, 39],
+  low: [36, 39],
+  dim: [2, 22],
+  bold: [1, 22],
+};
+
+export function formatText(result: ScanResult, options: ReportOptions): string {
+  const paint = (style: keyof typeof STYLE, text: string) =>
+    options.color ? `\u001b[${STYLE[style][0]}m${text}\u001b[${STYLE[style][1]}m` : text;
+  const out: string[] = [];
+  const ruleWidth = Math.max(0, ...result.findings.map((f) => f.ruleId.length));
+  const places = result.findings.map(
+    (f) => `${printablePath(f.provenance.path)}:${f.location.line}:${f.location.column}`,
+  );
+  const placeWidth = Math.max(0, ...places.map((place) => place.length));
+  for (const [i, finding] of result.findings.entries()) {
+    const columns = [
+      paint('bold', (places[i] ?? '').padEnd(placeWidth)),
+      paint(finding.severity, finding.severity.padEnd(8)),
+      finding.ruleId.padEnd(ruleWidth),
+      shownSecret(finding.secret, options.redact),
+    ];
+    if (finding.account) columns.push(paint('dim', `account ${finding.account}`));
+    out.push(columns.join('  '));
+  }
+  if (result.findings.length > 0) out.push('', paint('bold', 'What to do'), ...remediations(result.findings));
+  for (const warning of result.warnings) {
+    out.push(`warning: ${warning.path ? `${printablePath(warning.path)}: ` : ''}${warning.message}`);
+  }
+  out.push('', summary(result));
+  return `${out.join('\n')}\n`;
+}
+
+function remediations(findings: readonly Finding[]): string[] {
+  const byText = new Map<string, Finding[]>();
+  for (const finding of findings)
+    byText.set(finding.remediation, [...(byText.get(finding.remediation) ?? []), finding]);
+  const entries = [...byText].sort(([, a], [, b]) => rank(b) - rank(a));
+  return entries.flatMap(([text, group]) => {
+    const places = group.map((f) => `${printablePath(f.provenance.path)}:${f.location.line}`);
+    const shown = places.length > 5 ? [...places.slice(0, 5), `and ${places.length - 5} more`] : places;
+    return [`- ${shown.join(', ')}`, ...wrap(text, 96).map((line) => `  ${line}`)];
+  });
+}
+
+function rank(group: readonly Finding[]): number {
+  return Math.max(...group.map((finding) => SEVERITIES.indexOf(finding.severity)));
+}
+
+function summary(result: ScanResult): string {
+  const { stats, findings } = result;
+  const counts = SEVERITIES.slice()
+    .reverse()
+    .map((severity) => [severity, findings.filter((f) => f.severity === severity).length] as const)
+    .filter(([, count]) => count > 0)
+    .map(([severity, count]) => `${count} ${severity}`);
+  const files = new Set(findings.map((f) => f.provenance.path)).size;
+  const found =
+    findings.length === 0
+      ? 'no findings'
+      : `${plural(findings.length, 'finding')} in ${plural(files, 'file')} (${counts.join(', ')})`;
+  const skipped = Object.entries(stats.skipped)
+    .filter(([, count]) => count > 0)
+    .map(([reason, count]) => `${count} ${SKIP_WORDS[reason] ?? reason}`);
+  const suppressed = Object.entries(stats.suppressed)
+    .filter(([, count]) => count > 0)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([reason, count]) => `${count} ${SUPPRESSION_WORDS[reason] ?? reason}`);
+  const lines = [
+    `${found}; scanned ${plural(stats.files, 'file')} (${formatBytes(stats.bytes)}) in ${stats.durationMs} ms`,
+  ];
+  if (skipped.length > 0) lines.push(`skipped: ${skipped.join(', ')}`);
+  if (suppressed.length > 0) lines.push(`not reported: ${suppressed.join(', ')}`);
+  return lines.join('\n');
+}
+
+const SKIP_WORDS: Record<string, string> = {
+  binary: 'binary',
+  tooLarge: 'too large',
+  unreadable: 'unreadable',
+  symlink: 'symlinks (not followed)',
+  special: 'special files (FIFO, socket, device)',
+};
+
+/** Why candidates were not reported, named for people (the JSON report keeps the short keys). */
+const SUPPRESSION_WORDS: Record<string, string> = {
+  entropy: 'too little entropy',
+  shape: 'not key-shaped',
+  context: 'without AWS context',
+  'rule-allowlist': 'documentation examples or placeholders',
+  'allow-path': 'in allowlisted paths',
+  'allow-secret': 'allowlisted secrets',
+  'allow-inline': 'on keysweep:allow lines',
+};
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
+/** File names are data: control characters (newlines, terminal escapes) are shown escaped, never sent raw. */
+export function printablePath(path: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+  return /[\u0000-\u001f\u007f-\u009f]/.test(path) ? JSON.stringify(path) : path;
+}
+
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (line && line.length + word.length + 1 > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
+}

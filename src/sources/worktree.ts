@@ -1,0 +1,162 @@
+import * as fs from 'node:fs';
+import path from 'node:path';
+import fg from 'fast-glob';
+import picomatch from 'picomatch';
+import type { SkipReason } from '../types';
+import { GitIgnore } from './gitignore';
+
+/**
+ * The working-tree source: lists files with fast-glob (dotfiles included, `.git` never), drops what
+ * `.gitignore` and `--exclude` rule out, and reads the rest with a few reads in flight at once. Symlinks
+ * are never followed: a link's target inside the root is scanned at its own path anyway, and one outside
+ * the root must not be. Every file that is not scanned for another reason is reported as a skip.
+ */
+export interface WorktreeOptions {
+  /** Absolute; reported paths are relative to it. */
+  readonly root: string;
+  /** Absolute files or directories to scan (often just `root`). */
+  readonly targets: readonly string[];
+  readonly include: readonly string[];
+  readonly exclude: readonly string[];
+  readonly gitignore: boolean;
+  readonly maxFileSize: number;
+}
+
+export type WorktreeItem =
+  | { readonly kind: 'file'; readonly path: string; readonly bytes: Buffer }
+  | { readonly kind: 'skip'; readonly path: string; readonly reason: SkipReason; readonly detail?: string };
+
+const ALWAYS_EXCLUDED = ['**/.git', '**/.git/**'];
+const READS_IN_FLIGHT = 16;
+
+export async function* walkWorktree(options: WorktreeOptions): AsyncGenerator<WorktreeItem> {
+  const pending: Promise<WorktreeItem | undefined>[] = [];
+  for await (const entry of listEntries(options)) {
+    pending.push(readEntry(entry, options));
+    if (pending.length >= READS_IN_FLIGHT) {
+      const item = await pending.shift();
+      if (item) yield item;
+    }
+  }
+  for (const next of pending) {
+    const item = await next;
+    if (item) yield item;
+  }
+}
+
+interface Entry {
+  readonly absolute: string;
+  readonly relative: string;
+  readonly type: 'file' | 'symlink' | 'special' | 'unreadable-dir';
+  readonly detail?: string;
+}
+
+async function* listEntries(options: WorktreeOptions): AsyncGenerator<Entry> {
+  const ignores = options.gitignore ? await GitIgnore.forDirectory(options.root) : undefined;
+  const included = options.include.length > 0 ? picomatch([...options.include], { dot: true }) : () => true;
+  const excluded = picomatch([...ALWAYS_EXCLUDED, ...options.exclude], { dot: true });
+  const wanted = (entry: Entry) =>
+    included(entry.relative) && !excluded(entry.relative) && !ignores?.ignores(entry.absolute);
+
+  for (const target of options.targets) {
+    const stat = fs.lstatSync(target);
+    if (!stat.isDirectory()) {
+      const entry = { absolute: target, relative: relativeTo(options.root, target), type: typeOf(stat) };
+      if (wanted(entry)) yield entry;
+      continue;
+    }
+    const unreadableDirs: Entry[] = [];
+    const found = await fg.glob(options.include.length > 0 ? [...options.include] : ['**'], {
+      cwd: target,
+      dot: true,
+      onlyFiles: false,
+      followSymbolicLinks: false,
+      objectMode: true,
+      ignore: [...ALWAYS_EXCLUDED, ...options.exclude],
+      fs: readdirWrapper(options.root, unreadableDirs, ignores),
+    });
+    yield* unreadableDirs;
+    for (const { path: relativePath, dirent } of found) {
+      if (dirent.isDirectory()) continue;
+      const absolute = path.join(target, relativePath);
+      const entry = { absolute, relative: relativeTo(options.root, absolute), type: typeOf(dirent) };
+      if (wanted(entry)) yield entry;
+    }
+  }
+}
+
+/**
+ * fast-glob has neither an error callback nor a way to prune by a predicate, so its readdir is wrapped:
+ * a directory it cannot list is noted (and reported as unreadable) instead of silently yielding nothing,
+ * and subdirectories that git ignores are dropped before fast-glob descends into them. That pruning is
+ * exact, because git cannot re-include anything below an ignored directory.
+ */
+function readdirWrapper(
+  root: string,
+  unreadable: Entry[],
+  ignores: GitIgnore | undefined,
+): Partial<typeof fs> {
+  const readdir = ((
+    dir: string,
+    options: unknown,
+    callback: (error: Error | null, entries: unknown[]) => void,
+  ) => {
+    fs.readdir(dir, options as { withFileTypes: true }, (error, entries) => {
+      if (error) {
+        unreadable.push({
+          absolute: dir,
+          relative: relativeTo(root, dir),
+          type: 'unreadable-dir',
+          detail: code(error),
+        });
+        return callback(null, []);
+      }
+      if (!ignores) return callback(null, entries);
+      callback(
+        null,
+        entries.filter(
+          (entry) => !(entry.isDirectory() && ignores.ignores(path.join(dir, entry.name), true)),
+        ),
+      );
+    });
+  }) as typeof fs.readdir;
+  return { readdir };
+}
+
+function typeOf(stat: { isSymbolicLink(): boolean; isFile(): boolean }): Entry['type'] {
+  if (stat.isSymbolicLink()) return 'symlink';
+  return stat.isFile() ? 'file' : 'special';
+}
+
+async function readEntry(entry: Entry, options: WorktreeOptions): Promise<WorktreeItem | undefined> {
+  const skip = (reason: SkipReason, detail?: string): WorktreeItem => ({
+    kind: 'skip',
+    path: entry.relative,
+    reason,
+    ...(detail ? { detail } : {}),
+  });
+  if (entry.type === 'unreadable-dir') return skip('unreadable', `cannot list directory (${entry.detail})`);
+  if (entry.type !== 'file') return skip(entry.type);
+  let handle: fs.promises.FileHandle | undefined;
+  try {
+    // O_NONBLOCK: should the file have been swapped for a FIFO since it was listed, open must not hang.
+    handle = await fs.promises.open(entry.absolute, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    const stat = await handle.stat();
+    if (!stat.isFile()) return skip('special');
+    if (stat.size > options.maxFileSize) return skip('tooLarge');
+    return { kind: 'file', path: entry.relative, bytes: await handle.readFile() };
+  } catch (error) {
+    return skip('unreadable', `cannot read file (${code(error)})`);
+  } finally {
+    await handle?.close();
+  }
+}
+
+export function relativeTo(root: string, absolute: string): string {
+  const relative = path.relative(root, absolute);
+  return (relative === '' ? path.basename(absolute) : relative).split(path.sep).join('/');
+}
+
+function code(error: unknown): string {
+  return (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+}

@@ -1,0 +1,143 @@
+/**
+ * Core data types shared by every seam: sources produce `Fragment`s, the engine turns fragments into
+ * `Match`es and then `Finding`s, and reporters turn a `ScanResult` into text. No logic lives here.
+ */
+
+/** Finding severities, weakest first; the order is used for `--fail-on` thresholds. */
+export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** Where scanned text came from. Discriminated on `kind` so git sources can add their own variants. */
+export type Provenance = { readonly kind: 'worktree'; readonly path: string };
+
+/** One version of one file, decoded to text. Whole files, not hunks, so line numbers are exact. */
+export interface Fragment {
+  readonly text: string;
+  readonly provenance: Provenance;
+}
+
+/** A compiled detection rule (see `rules/*.yaml` and `src/rules/schema.ts` for the data form). */
+export interface Rule {
+  /** e.g. "aws.access-key-id"; part of every fingerprint, so never renamed or reused. */
+  readonly id: string;
+  readonly title: string;
+  /** Severity of a finding of this rule when it is not part of a paired credential. */
+  readonly severity: Severity;
+  /** Lowercase literals; the rule's pattern runs only on text containing one of them. */
+  readonly keywords: readonly string[];
+  /** Compiled with flags "gd" plus the rule's own; "d" gives exact capture-group offsets. */
+  readonly pattern: RegExp;
+  readonly secretGroup: number;
+  /** Minimum Shannon entropy (bits per character) of the decoded secret. */
+  readonly minEntropy: number;
+  /** The decoded secret must match every one of these. */
+  readonly mustContain: readonly RegExp[];
+  /** Decode `\/`, `\+`, `%2F`, `%2B`, `%3D` inside the matched text before checking it. */
+  readonly unescape: boolean;
+  /** Rule-level allowlist: documentation examples and placeholders. */
+  readonly allowSecrets: readonly RegExp[];
+  /** When set, a match counts only with this supporting evidence. */
+  readonly context?: RuleContext;
+  readonly references: readonly string[];
+  readonly remediation: string;
+  readonly examples: readonly RuleExample[];
+  readonly negativeExamples: readonly RuleExample[];
+  /** File the rule came from, e.g. "rules/aws.yaml"; named in every error about the rule. */
+  readonly origin: string;
+}
+
+/** Evidence a match needs: a nearby keyword, or a match of another rule anywhere in the same file. */
+export interface RuleContext {
+  /** Tested on the matched line and `linesBefore` lines above it, with the secret itself blanked out. */
+  readonly nearby?: RegExp;
+  readonly linesBefore: number;
+  /** Rule ids whose surviving matches anywhere in the same fragment also count as context. */
+  readonly ruleInFile: readonly string[];
+}
+
+export interface RuleExample {
+  readonly text: string;
+  /** When set, the example's finding of this rule must have this severity (checks pairing). */
+  readonly severity?: Severity;
+}
+
+/**
+ * How findings of several rules in one file form one credential (an id plus its secret and token).
+ * Paired findings take this severity and remediation instead of their rule's own.
+ */
+export interface CredentialKind {
+  readonly id: string;
+  readonly title: string;
+  readonly keyIdRule: string;
+  readonly secretRule: string;
+  readonly tokenRule?: string;
+  readonly severity: Severity;
+  readonly remediation: string;
+  readonly origin: string;
+}
+
+export interface RuleSet {
+  readonly rules: readonly Rule[];
+  readonly credentials: readonly CredentialKind[];
+}
+
+/** A raw hit in one fragment, before filtering. Offsets are JS string indices (UTF-16 code units). */
+export interface Match {
+  readonly rule: Rule;
+  /** The decoded secret (unescaped where the rule asks), which fingerprints are computed on. */
+  readonly secret: string;
+  readonly start: number;
+  readonly end: number;
+  readonly entropy: number;
+}
+
+export interface Location {
+  /** 1-based */ readonly line: number;
+  /** 1-based, UTF-16 code units */ readonly column: number;
+  /** 1-based */ readonly endLine: number;
+  /** 1-based, exclusive */ readonly endColumn: number;
+}
+
+export interface Finding {
+  readonly ruleId: string;
+  readonly title: string;
+  readonly severity: Severity;
+  /** sha256(ruleId + "\0" + secret), hex, first 32 chars: independent of where the secret sits. */
+  readonly fingerprint: string;
+  /** Raw secret: kept in memory only; reporters must go through report/redact.ts. */
+  readonly secret: string;
+  readonly location: Location;
+  readonly provenance: Provenance;
+  readonly entropy: number;
+  /** Shared by the findings (key id, secret, token) that form one credential in one file. */
+  readonly credential: string;
+  /** Id of the credential kind when paired (e.g. "aws.long-term-key"), else null. */
+  readonly credentialKind: string | null;
+  /** 12-digit AWS account decoded offline from the (paired) key id; null when not decodable. */
+  readonly account: string | null;
+  readonly remediation: string;
+}
+
+export type SkipReason = 'binary' | 'tooLarge' | 'unreadable' | 'symlink' | 'special';
+
+export interface ScanWarning {
+  readonly message: string;
+  readonly path?: string;
+}
+
+export interface ScanStats {
+  files: number;
+  bytes: number;
+  skipped: Record<SkipReason, number>;
+  /** Matches dropped, by the name of the check that dropped them (answers "why not reported?"). */
+  suppressed: Record<string, number>;
+  durationMs: number;
+}
+
+export interface ScanResult {
+  readonly findings: readonly Finding[];
+  readonly warnings: readonly ScanWarning[];
+  readonly stats: ScanStats;
+  /** What was scanned, for report headers: the root that paths are relative to. */
+  readonly root: string;
+}

@@ -1,0 +1,168 @@
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import { readFileSync, symlinkSync } from 'node:fs';
+import { FakeKeys } from '../support/fake-keys';
+import { runCli } from '../support/run-cli';
+import { TempTree } from '../support/temp-tree';
+
+const keys = new FakeKeys(42);
+const pair = { id: keys.keyId(), secret: keys.secret() };
+const loneId = keys.keyId();
+const temp = { id: keys.tempKeyId(), secret: keys.secret(), token: keys.sessionToken() };
+let tree: TempTree;
+
+beforeAll(() => {
+  tree = new TempTree();
+  tree.write('.env', `AWS_ACCESS_KEY_ID=${pair.id}\nAWS_SECRET_ACCESS_KEY=${pair.secret}\n`);
+  tree.write('src/config.ts', `export const id = '${loneId}';\n`);
+  tree.write(
+    'ops/creds.json',
+    JSON.stringify({ AccessKeyId: temp.id, SecretAccessKey: temp.secret, SessionToken: temp.token }, null, 2),
+  );
+  tree.write('docs/example.md', 'aws_access_key_id = AKIAIOSFODNN7EXAMPLE\n');
+  tree.write('assets/blob.bin', Buffer.concat([Buffer.from([0, 1, 2]), Buffer.from(`id=${keys.keyId()}`)]));
+});
+afterAll(() => tree.remove());
+
+const scanJson = async (...args: string[]) => {
+  const result = await runCli(['scan', tree.root, '--format', 'json', ...args]);
+  return { ...result, report: JSON.parse(result.stdout) };
+};
+
+test('reports every credential with severity, pairing, account and redaction, and exits 1', async () => {
+  const { code, report, stderr } = await scanJson();
+  expect(stderr).toBe('');
+  expect(code).toBe(1);
+  const summary = report.findings.map((f: Record<string, unknown>) => [f.file, f.line, f.ruleId, f.severity]);
+  expect(summary).toEqual([
+    ['.env', 1, 'aws.access-key-id', 'critical'],
+    ['.env', 2, 'aws.secret-access-key', 'critical'],
+    ['ops/creds.json', 2, 'aws.temporary-access-key-id', 'high'],
+    ['ops/creds.json', 3, 'aws.secret-access-key', 'high'],
+    ['ops/creds.json', 4, 'aws.session-token', 'high'],
+    ['src/config.ts', 1, 'aws.access-key-id', 'medium'],
+  ]);
+  const [id, secret] = report.findings;
+  expect(id.credential).toBe(secret.credential);
+  expect(id.credentialKind).toBe('aws.long-term-key');
+  expect(id.account).toMatch(/^\d{12}$/);
+  expect(secret.account).toBe(id.account);
+  expect(id.secret).toBe(`${pair.id.slice(0, 4)}${'*'.repeat(16)}`);
+  expect(id.column).toBe(19);
+  expect(id.endColumn).toBe(39);
+  expect(report.stats.skipped.binary).toBe(1);
+  expect(report.stats.files).toBe(4);
+  expect(report.stats.suppressed['rule-allowlist']).toBe(1);
+  expect(stdoutHasNoSecret(JSON.stringify(report))).toBe(true);
+});
+
+test('--no-redact shows secrets in full', async () => {
+  const { report } = await scanJson('--no-redact');
+  expect(report.findings.map((f: { secret: string }) => f.secret)).toContain(pair.secret);
+});
+
+test('--fail-on sets only the exit code; reports still list everything', async () => {
+  const { code, report } = await scanJson('--fail-on', 'critical', '--exclude', '.env');
+  expect(code).toBe(0);
+  expect(report.findings).toHaveLength(4);
+  expect((await scanJson('--fail-on', 'critical')).code).toBe(1);
+});
+
+test('--include and --exclude select paths by glob', async () => {
+  expect((await scanJson('--include', 'src/**')).report.findings).toHaveLength(1);
+  expect((await scanJson('--exclude', 'ops/**', '--exclude', '.env')).report.findings).toHaveLength(1);
+});
+
+test('--max-file-size skips larger files and counts them', async () => {
+  const { report } = await scanJson('--max-file-size', '100B');
+  expect(report.stats.skipped.tooLarge).toBeGreaterThanOrEqual(2);
+  expect(report.findings.map((f: { file: string }) => f.file)).not.toContain('ops/creds.json');
+});
+
+test('text report: grep-like lines, what to do, and totals; no raw secret', async () => {
+  const { code, stdout } = await runCli(['scan', tree.root]);
+  expect(code).toBe(1);
+  expect(stdout).toMatch(/^\.env:1:19 +critical +aws\.access-key-id +AKIA\*{16} +account \d{12}$/m);
+  expect(stdout).toContain('What to do');
+  expect(stdout).toContain('Secrets Manager');
+  expect(stdout).toContain("revoke the role's active sessions");
+  expect(stdout).toMatch(/6 findings in 3 files \(2 critical, 3 high, 1 medium\); scanned 4 files/);
+  expect(stdout).toContain('skipped: 1 binary');
+  expect(stdout).not.toContain('\u001b[');
+  expect(stdoutHasNoSecret(stdout)).toBe(true);
+});
+
+test('colour only on a terminal, and never with NO_COLOR', async () => {
+  expect((await runCli(['scan', tree.root], { tty: true })).stdout).toContain('\u001b[31m');
+  expect((await runCli(['scan', tree.root], { tty: true, env: { NO_COLOR: '1' } })).stdout).not.toContain(
+    '\u001b[',
+  );
+});
+
+test('--output writes the report to a file', async () => {
+  const out = tree.path('../keysweep-report.json');
+  const { stdout, code } = await runCli(['scan', tree.root, '--format', 'json', '--output', out]);
+  expect(code).toBe(1);
+  expect(stdout).toBe('');
+  expect(JSON.parse(readFileSync(out, 'utf8')).findings).toHaveLength(6);
+});
+
+test('.gitignore is honoured inside a git repository, and --no-gitignore turns that off', async () => {
+  const repo = new TempTree();
+  try {
+    execFileSync('git', ['init', '-q', repo.root]);
+    repo.write('.gitignore', 'secrets/\n');
+    repo.write('secrets/prod.env', `AWS_ACCESS_KEY_ID=${keys.keyId()}\n`);
+    expect((await runCli(['scan', repo.root])).code).toBe(0);
+    expect((await runCli(['scan', repo.root, '--no-gitignore'])).code).toBe(1);
+  } finally {
+    repo.remove();
+  }
+});
+
+test('symlinks are not followed, and are counted', async () => {
+  const links = new TempTree();
+  try {
+    links.write('real/key.env', `AWS_ACCESS_KEY_ID=${keys.keyId()}\n`);
+    symlinkSync(tree.path('.env'), links.path('outside.env'));
+    symlinkSync(links.path('real'), links.path('loop'));
+    symlinkSync(links.path('missing'), links.path('broken'));
+    const { report } = await (async () => {
+      const result = await runCli(['scan', links.root, '--format', 'json']);
+      return { report: JSON.parse(result.stdout) };
+    })();
+    expect(report.findings.map((f: { file: string }) => f.file)).toEqual(['real/key.env']);
+    expect(report.stats.skipped.symlink).toBe(3);
+  } finally {
+    links.remove();
+  }
+});
+
+test('an unreadable file is a warning, counted, and makes the exit code 2 when nothing else fails', async () => {
+  const locked = new TempTree();
+  // Tests run as root in CI, where permissions do not stop reads: fail the open itself instead.
+  const realOpen = fs.promises.open;
+  const open = jest.spyOn(fs.promises, 'open').mockImplementation(async (file, ...rest) => {
+    if (String(file).endsWith('locked.txt'))
+      throw Object.assign(new Error('permission denied'), { code: 'EACCES' });
+    return realOpen(file, ...rest);
+  });
+  try {
+    locked.write('ok.txt', 'nothing here\n');
+    locked.write('locked.txt', 'x');
+    const { code, stdout, stderr } = await runCli(['scan', locked.root, '--format', 'json']);
+    expect(code).toBe(2);
+    expect(JSON.parse(stdout).stats.skipped.unreadable).toBe(1);
+    expect(JSON.parse(stdout).stats.files).toBe(1);
+    expect(stderr).toBe('keysweep: locked.txt: cannot read file (EACCES)\n');
+  } finally {
+    open.mockRestore();
+    locked.remove();
+  }
+});
+
+function stdoutHasNoSecret(text: string): boolean {
+  return [pair.id, pair.secret, loneId, temp.id, temp.secret, temp.token].every(
+    (secret) => !text.includes(secret),
+  );
+}
