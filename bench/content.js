@@ -5,17 +5,8 @@
 // The aim is not valid programs but text whose statistics resemble real repos: identifiers, string literals,
 // comments, long base64 lines, hex digests and UUIDs, so keyword prefilters and regexes see realistic input.
 
-/** mulberry32: tiny, fast, good enough for test data; Math.random is unseeded so it is never used here. */
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The same seeded PRNG the test fixtures use (`npm run bench` builds lib/ first); Math.random is unseeded.
+const { mulberry32 } = require('../lib/devtools/fake-keys.js');
 
 const WORDS = (
   'user account order item cart price total amount request response client server handler config option ' +

@@ -1,0 +1,235 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import git from 'isomorphic-git';
+import { ObjectStore } from '../../../../src/git/odb';
+import { historyRepo, Repo, refDeltaRepo } from './fixture';
+
+const OFS_DELTA = 6;
+const REF_DELTA = 7;
+const ABSENT = '0123456789abcdef0123456789abcdef01234567';
+
+/** Checks every object against `git cat-file --batch-check` (type, size) and isomorphic-git (bytes). */
+async function expectSameAsGit(repo: Repo, store: ObjectStore): Promise<number> {
+  const cache = {};
+  const objects = repo.objects();
+  for (const { oid, type, size } of objects) {
+    const object = await store.read(oid);
+    const expected = await git.readObject({ fs, gitdir: repo.gitdir, oid, format: 'content', cache });
+    expect({ oid, type: object?.type, size: object?.data.length }).toEqual({ oid, type, size });
+    expect({ oid, equal: object?.data.equals(expected.object as Uint8Array) }).toEqual({ oid, equal: true });
+    expect({ oid, info: await store.info(oid) }).toEqual({ oid, info: { type, size } });
+    expect(store.has(oid)).toBe(true);
+  }
+  return objects.length;
+}
+
+/** Whether two stores give the same object (compared with Buffer#equals: jest's toEqual is slow on MBs). */
+async function sameData(a: ObjectStore, b: ObjectStore, oid: string): Promise<boolean> {
+  const [x, y] = [await a.read(oid), await b.read(oid)];
+  return x !== undefined && y !== undefined && x.type === y.type && x.data.equals(y.data);
+}
+
+describe('ObjectStore on a repository packed with OFS_DELTA, with loose objects', () => {
+  let repo: Repo;
+  let store: ObjectStore;
+
+  beforeAll(async () => {
+    repo = historyRepo();
+    store = await ObjectStore.open(repo.gitdir);
+  });
+
+  afterAll(async () => {
+    await store.close();
+    repo.remove();
+  });
+
+  it('has the shapes under test', () => {
+    const types = [...repo.packEntryTypes().values()];
+    expect(types).toContain(OFS_DELTA);
+    expect(types).not.toContain(REF_DELTA);
+    const chains = repo.git('verify-pack', '-v', ...repo.packFiles('.idx'));
+    expect(
+      Math.max(...[...chains.matchAll(/chain length = (\d+)/g)].map((m) => Number(m[1]))),
+    ).toBeGreaterThan(10);
+    expect(repo.git('count-objects', '-v')).toMatch(/^count: [1-9]/m);
+    const objects = repo.objects();
+    expect(objects.map((object) => object.type).sort()).toEqual(
+      expect.arrayContaining(['blob', 'commit', 'tag', 'tree']),
+    );
+    expect(objects.some((object) => object.type === 'blob' && object.size === 0)).toBe(true);
+    expect(objects.some((object) => object.size > 2_000_000)).toBe(true);
+  });
+
+  it('reads every object exactly as git does', async () => {
+    expect(await expectSameAsGit(repo, store)).toBeGreaterThan(100);
+  });
+
+  it('reads every object again with a delta-base cache too small to hold anything', async () => {
+    const small = await ObjectStore.open(repo.gitdir, { cacheBytes: 1 });
+    try {
+      for (const { oid } of repo.objects()) expect(await sameData(small, store, oid)).toBe(true);
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('lists every object id once', async () => {
+    const ids = await store.allObjectIds();
+    expect(new Set(ids).size).toBe(ids.length);
+    expect([...ids].sort()).toEqual(repo.objects().map((object) => object.oid));
+  });
+
+  it('answers absent objects with undefined and false', async () => {
+    await expect(store.read(ABSENT)).resolves.toBeUndefined();
+    await expect(store.info(ABSENT)).resolves.toBeUndefined();
+    expect(store.has(ABSENT)).toBe(false);
+  });
+
+  it('accepts upper-case ids and rejects anything that is not a SHA-1 id', async () => {
+    const [first] = repo.objects();
+    expect((await store.read((first?.oid ?? '').toUpperCase()))?.type).toBe(first?.type);
+    for (const bad of ['', 'abc', `${ABSENT}0`, ABSENT.replace('a', 'g'), `${ABSENT.slice(0, 38)}zz`]) {
+      await expect(store.read(bad)).rejects.toThrow(TypeError);
+      await expect(store.info(bad)).rejects.toThrow(TypeError);
+      expect(() => store.has(bad)).toThrow(TypeError);
+    }
+  });
+
+  it('finds type and size without inflating whole objects', async () => {
+    const fresh = await ObjectStore.open(repo.gitdir);
+    const inflate = jest.spyOn(zlib, 'inflateSync');
+    try {
+      for (const { oid, type, size } of repo.objects()) expect(await fresh.info(oid)).toEqual({ type, size });
+      expect(inflate.mock.results.length).toBeGreaterThan(20); // the deltas' sizes
+      const largest = Math.max(...inflate.mock.results.map((result) => (result.value as Buffer).length));
+      expect(largest).toBeLessThan(64 * 1024);
+    } finally {
+      inflate.mockRestore();
+      await fresh.close();
+    }
+  });
+
+  it('reads a bare clone', async () => {
+    const bare = new Repo({ bare: true });
+    try {
+      bare.git('fetch', '-q', repo.gitdir, 'refs/heads/main:refs/heads/main');
+      const bareStore = await ObjectStore.open(bare.root);
+      try {
+        const head = bare.git('rev-parse', 'main');
+        expect(await sameData(bareStore, store, head)).toBe(true);
+        expect(await bareStore.allObjectIds()).toHaveLength(bare.objects().length);
+      } finally {
+        await bareStore.close();
+      }
+    } finally {
+      bare.remove();
+    }
+  });
+
+  it('reads objects through objects/info/alternates', async () => {
+    const shared = new Repo();
+    try {
+      shared.git('clone', '-q', '--shared', '--no-checkout', repo.gitdir, 'clone');
+      const clone = path.join(shared.root, 'clone');
+      expect(fs.readFileSync(path.join(clone, '.git/objects/info/alternates'), 'utf8')).toContain(
+        repo.gitdir,
+      );
+      const own = shared.gitBuffer(['-C', clone, 'hash-object', '-w', '--stdin'], 'only in the clone\n');
+      const cloneStore = await ObjectStore.open(path.join(clone, '.git'));
+      try {
+        expect((await cloneStore.read(own.toString().trim()))?.data.toString()).toBe('only in the clone\n');
+        const head = repo.git('rev-parse', 'HEAD');
+        expect(await sameData(cloneStore, store, head)).toBe(true);
+        expect(await cloneStore.allObjectIds()).toHaveLength(repo.objects().length + 1);
+      } finally {
+        await cloneStore.close();
+      }
+    } finally {
+      shared.remove();
+    }
+  });
+
+  it('reads a version 1 pack index', async () => {
+    const v1 = new Repo({ bare: true });
+    try {
+      const [pack = ''] = repo.packFiles('.pack');
+      const target = path.join(v1.root, 'objects/pack', path.basename(pack));
+      fs.copyFileSync(pack, target);
+      v1.git('index-pack', '--index-version=1', '-o', target.replace(/\.pack$/, '.idx'), target);
+      const v1Store = await ObjectStore.open(v1.root);
+      try {
+        const packed = v1.objects();
+        expect(packed.length).toBeGreaterThan(100);
+        for (const { oid } of packed) expect(await sameData(v1Store, store, oid)).toBe(true);
+      } finally {
+        await v1Store.close();
+      }
+    } finally {
+      v1.remove();
+    }
+  });
+
+  it('refuses to work once closed', async () => {
+    const closing = await ObjectStore.open(repo.gitdir);
+    await closing.close();
+    await closing.close();
+    await expect(closing.read(ABSENT)).rejects.toThrow('the object store is closed');
+    expect(() => closing.has(ABSENT)).toThrow('the object store is closed');
+  });
+});
+
+describe('ObjectStore on a repository packed with REF_DELTA', () => {
+  let repo: Repo;
+  let store: ObjectStore;
+
+  beforeAll(async () => {
+    repo = refDeltaRepo(historyRepo());
+    store = await ObjectStore.open(repo.gitdir);
+  });
+
+  afterAll(async () => {
+    await store.close();
+    repo.remove();
+  });
+
+  it('reads every object exactly as git does', async () => {
+    const types = [...repo.packEntryTypes().values()];
+    expect(types).toContain(REF_DELTA);
+    expect(types).not.toContain(OFS_DELTA);
+    // Against git itself this time (isomorphic-git, with its pure-JS inflate, takes a second per repo).
+    const contents = repo.contents();
+    expect(contents.size).toBeGreaterThan(100);
+    for (const [oid, { type, data }] of contents) {
+      const object = await store.read(oid);
+      expect({ oid, type: object?.type, equal: object?.data.equals(data) }).toEqual({
+        oid,
+        type,
+        equal: true,
+      });
+      expect({ oid, info: await store.info(oid) }).toEqual({ oid, info: { type, size: data.length } });
+    }
+  });
+});
+
+describe('ObjectStore.open', () => {
+  it('refuses a directory that is not a git directory', async () => {
+    const plain = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'keysweep-odb-'));
+    try {
+      await expect(ObjectStore.open(plain)).rejects.toThrow(`${plain}: not a git directory`);
+    } finally {
+      fs.rmSync(plain, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses SHA-256 repositories with a clear message', async () => {
+    const repo = new Repo();
+    try {
+      fs.rmSync(repo.path('.git'), { recursive: true });
+      repo.git('init', '-q', '--object-format=sha256');
+      await expect(ObjectStore.open(repo.gitdir)).rejects.toThrow('SHA-256 repositories are not supported');
+    } finally {
+      repo.remove();
+    }
+  });
+});
