@@ -4,7 +4,7 @@
  * `<where>: <what went wrong>`, with an optional hint printed in parentheses, and never contain a secret.
  */
 
-export type ErrorCode = 'E_USAGE' | 'E_CONFIG' | 'E_RULES' | 'E_IO';
+export type ErrorCode = 'E_USAGE' | 'E_CONFIG' | 'E_RULES' | 'E_IO' | 'E_GIT';
 
 export class KeysweepError extends Error {
   readonly code: ErrorCode;

@@ -7,13 +7,47 @@
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-/** Where scanned text came from. Discriminated on `kind` so git sources can add their own variants. */
-export type Provenance = { readonly kind: 'worktree'; readonly path: string };
+/** Where scanned text came from, discriminated on `kind`. `path` is always relative, with forward slashes. */
+export type Provenance =
+  | { readonly kind: 'worktree'; readonly path: string }
+  | { readonly kind: 'staged'; readonly path: string; readonly blob: string }
+  | { readonly kind: 'commit'; readonly path: string; readonly blob: string; readonly commit: CommitInfo }
+  | ({ readonly kind: 'history'; readonly path: string; readonly blob: string } & HistoryFacts);
+
+export interface CommitInfo {
+  readonly sha: string;
+  readonly author: string;
+  readonly email: string;
+  /** ISO-8601, UTC */
+  readonly date: string;
+  /** First line of the message only. */
+  readonly summary: string;
+}
+
+/** What a full-history sweep knows about where a secret lives (see sources/history.ts). */
+export interface HistoryFacts {
+  /** The commit that first introduced the blob; null for an unreachable blob. */
+  readonly commit: CommitInfo | null;
+  /** How many commits' trees hold this secret (at any path). */
+  readonly commits: number;
+  /** Whether the secret is still somewhere in HEAD's tree. */
+  readonly presentAtHead: boolean;
+  /** Refs from which a commit holding the secret is reachable (capped; see `refsTruncated`). */
+  readonly refs: readonly string[];
+  readonly refsTruncated: boolean;
+  /** Found only by `--all-objects`: a blob no ref reaches. */
+  readonly unreachable: boolean;
+}
 
 /** One version of one file, decoded to text. Whole files, not hunks, so line numbers are exact. */
 export interface Fragment {
   readonly text: string;
   readonly provenance: Provenance;
+  /**
+   * The versions this one replaces (HEAD's for a staged file; every parent's for a commit). When set,
+   * only secrets absent from all of them are reported: a change is judged by what it introduces.
+   */
+  readonly before?: readonly string[];
 }
 
 /** A compiled detection rule (see `rules/*.yaml` and `src/rules/schema.ts` for the data form). */
@@ -126,8 +160,15 @@ export interface ScanWarning {
 }
 
 export interface ScanStats {
+  /** Files (working tree, staged) or unique blobs (git history) scanned. */
   files: number;
   bytes: number;
+  /** Git sources only: commits examined. */
+  commits?: number;
+  /** Git sources only: the repository is a shallow clone, so history before its boundary is absent. */
+  shallow?: boolean;
+  /** Git sources only: submodule paths seen (listed, not entered). */
+  submodules?: string[];
   skipped: Record<SkipReason, number>;
   /** Matches dropped, by the name of the check that dropped them (answers "why not reported?"). */
   suppressed: Record<string, number>;
@@ -138,6 +179,4 @@ export interface ScanResult {
   readonly findings: readonly Finding[];
   readonly warnings: readonly ScanWarning[];
   readonly stats: ScanStats;
-  /** What was scanned, for report headers: the root that paths are relative to. */
-  readonly root: string;
 }

@@ -2,8 +2,8 @@ import type { Argv } from 'yargs';
 import { FORMATS } from '../report/reporter';
 import { SEVERITIES } from '../types';
 
-/** Options shared by the commands that scan; kept apart so the command table in run.ts stays short. */
-export function scanOptions<T>(y: Argv<T>) {
+/** Options shared by every command that scans and reports. */
+export function reportOptions<T>(y: Argv<T>) {
   return y
     .option('format', { alias: 'f', choices: FORMATS, default: 'text' as const, describe: 'report format' })
     .option('output', { alias: 'o', type: 'string', describe: 'write the report to this file' })
@@ -28,6 +28,15 @@ export function scanOptions<T>(y: Argv<T>) {
       default: [] as string[],
       describe: 'extra rule directory or file',
     })
+    .option('max-file-size', {
+      type: 'string',
+      describe: 'skip larger files: bytes, or 512KB, 10MiB, 100MB (default 10MiB)',
+    });
+}
+
+/** Options of the working-tree scan. */
+export function worktreeOptions<T>(y: Argv<T>) {
+  return reportOptions(y)
     .option('include', {
       type: 'string',
       array: true,
@@ -44,9 +53,31 @@ export function scanOptions<T>(y: Argv<T>) {
       type: 'boolean',
       default: true,
       describe: 'honour .gitignore and .git/info/exclude (--no-gitignore scans ignored files too)',
-    })
-    .option('max-file-size', {
-      type: 'string',
-      describe: 'skip larger files: bytes, or 512KB, 10MiB, 100MB (default 10MiB)',
     });
+}
+
+/** Options of the commands that judge a change (staged, range): by default only what it introduces. */
+export function changeOptions<T>(y: Argv<T>) {
+  return reportOptions(y).option('all', {
+    type: 'boolean',
+    default: false,
+    describe: 'also report secrets the changed files already held before the change',
+  });
+}
+
+/** Options of the history sweep. */
+export function historyOptions<T>(y: Argv<T>) {
+  return reportOptions(y)
+    .option('ref', {
+      type: 'string',
+      array: true,
+      default: [] as string[],
+      describe: 'only sweep history reachable from this ref',
+    })
+    .option('all-objects', {
+      type: 'boolean',
+      default: false,
+      describe: 'also scan blobs no ref reaches (dangling objects), labelled unreachable',
+    })
+    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no progress display' });
 }

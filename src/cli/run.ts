@@ -1,9 +1,17 @@
-import { readFileSync } from 'node:fs';
 import yargs from 'yargs/yargs';
 import { formatError, KeysweepError, UsageError } from '../errors';
-import { scanOptions } from './options';
+import {
+  type HistoryArgs,
+  historyCommand,
+  type RangeArgs,
+  rangeCommand,
+  type StagedArgs,
+  stagedCommand,
+} from './git-commands';
+import { changeOptions, historyOptions, worktreeOptions } from './options';
 import { rulesCheckCommand, rulesListCommand } from './rules-command';
 import { type ScanArgs, scanCommand } from './scan-command';
+import { VERSION } from './version';
 
 /**
  * The CLI shell: parses argv with yargs, runs one command, and turns every failure into one line on
@@ -17,14 +25,39 @@ export interface Io {
   readonly env: NodeJS.ProcessEnv;
 }
 
-export const VERSION: string = JSON.parse(readFileSync(`${__dirname}/../../package.json`, 'utf8')).version;
+export { VERSION } from './version';
 
 function parser() {
   return yargs()
     .scriptName('keysweep')
     .usage('$0 <command> [options]\n\nFinds AWS credentials in working trees and git repositories.')
     .command('scan [paths..]', 'scan files and directories (default: the current directory)', (y) =>
-      scanOptions(y).positional('paths', { type: 'string', array: true, describe: 'files or directories' }),
+      worktreeOptions(y).positional('paths', {
+        type: 'string',
+        array: true,
+        describe: 'files or directories',
+      }),
+    )
+    .command('staged [path]', 'scan what is staged for the next commit (pre-commit hooks)', (y) =>
+      changeOptions(y).positional('path', {
+        type: 'string',
+        describe: 'repository (default: the current directory)',
+      }),
+    )
+    .command('range [range] [path]', 'scan every commit in BASE..HEAD (pull requests, pushes)', (y) =>
+      changeOptions(y)
+        .positional('range', {
+          type: 'string',
+          describe: 'BASE..HEAD: commits reachable from HEAD and not from BASE',
+        })
+        .positional('path', { type: 'string', describe: 'repository (default: the current directory)' })
+        .option('since-commit', { type: 'string', describe: 'shorthand for <commit>..HEAD' }),
+    )
+    .command('history [path]', 'sweep the whole history of every ref, each unique blob once', (y) =>
+      historyOptions(y).positional('path', {
+        type: 'string',
+        describe: 'repository (default: the current directory)',
+      }),
     )
     .command('rules <action> [dir]', 'list the rules, or self-test a rule directory (list | check)', (y) =>
       y.positional('action', { choices: ['list', 'check'] as const }).positional('dir', {
@@ -33,7 +66,7 @@ function parser() {
       }),
     )
     .option('debug', { type: 'boolean', default: false, describe: 'show stack traces of internal errors' })
-    .demandCommand(1, 'name a command: scan or rules')
+    .demandCommand(1, 'name a command: scan, staged, range, history or rules')
     .recommendCommands()
     .strict()
     .help()
@@ -56,6 +89,9 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     debug = args.debug === true;
     const [command] = args._;
     if (command === 'scan') return await scanCommand(args as unknown as ScanArgs, io);
+    if (command === 'staged') return await stagedCommand(args as unknown as StagedArgs, io);
+    if (command === 'range') return await rangeCommand(args as unknown as RangeArgs, io);
+    if (command === 'history') return await historyCommand(args as unknown as HistoryArgs, io);
     if (command === 'rules' && args.action === 'list') return rulesListCommand(io);
     if (command === 'rules') return rulesCheckCommand(args.dir as string | undefined, io);
     throw new UsageError(`unknown command "${String(command)}"`);

@@ -1,6 +1,7 @@
 import { type PathMatcher, suppressionOf } from '../filter/allowlist';
 import type { Finding, Fragment, Match, RuleSet } from '../types';
 import { detect } from './detect';
+import { fingerprint } from './fingerprint';
 import { pairFindings } from './pair';
 
 /**
@@ -36,5 +37,22 @@ export function scanFragment(
     if (reason) suppressed[reason] = (suppressed[reason] ?? 0) + 1;
     else kept.push(match);
   }
-  return { findings: pairFindings(kept, ruleSet, lines, fragment.provenance), suppressed };
+  const paired = pairFindings(kept, ruleSet, lines, fragment.provenance);
+  if (!fragment.before) return { findings: paired, suppressed };
+  // Pairing ran on everything first, so a new key id next to an old secret is still a critical pair.
+  const existing = fingerprintsIn(fragment.before, ruleSet);
+  const findings = paired.filter((finding) => !existing.has(finding.fingerprint));
+  const dropped = paired.length - findings.length;
+  if (dropped > 0) suppressed['already-present'] = (suppressed['already-present'] ?? 0) + dropped;
+  return { findings, suppressed };
+}
+
+/** Fingerprints of every secret the earlier versions held, by the rules' own checks. */
+function fingerprintsIn(texts: readonly string[], ruleSet: RuleSet): Set<string> {
+  const fingerprints = new Set<string>();
+  for (const text of texts) {
+    for (const match of detect(text, ruleSet.rules).matches)
+      fingerprints.add(fingerprint(match.rule.id, match.secret));
+  }
+  return fingerprints;
 }

@@ -1,17 +1,28 @@
 import { decodeText } from '../sources/decode';
-import { type WorktreeOptions, walkWorktree } from '../sources/worktree';
+import type { Source } from '../sources/source';
 import type { Finding, RuleSet, ScanResult, ScanStats, ScanWarning } from '../types';
 import { type FragmentFilters, scanFragment } from './fragment';
 
 /**
  * Orchestration: pulls items from a source, decodes each file once, runs the engine on it, and keeps
- * the statistics (files, bytes, skips by reason, suppressions by check). Findings come out sorted by
- * file, line, column and rule so that reports are stable whatever order files were read in.
+ * the statistics (files, bytes, skips by reason, suppressions by check). A secret found again at the
+ * same path later in the source's order (the same key in a later commit) is reported once, at its first
+ * occurrence. Findings come out sorted by file, line, column and rule so that reports are stable.
  */
-export async function scanWorktree(
-  options: WorktreeOptions,
+export interface ScanOptions {
+  /** Report secrets that the `before` versions already held, too (`--all`). */
+  readonly all?: boolean;
+  /** Checked between items: an aborted scan stops early and reports what it found so far. */
+  readonly signal?: AbortSignal;
+  /** Called after each item, for progress displays. */
+  readonly onProgress?: (stats: Readonly<ScanStats>) => void;
+}
+
+export async function scan(
+  source: Source,
   ruleSet: RuleSet,
   filters: FragmentFilters,
+  options: ScanOptions = {},
 ): Promise<ScanResult> {
   const started = Date.now();
   const stats: ScanStats = {
@@ -21,18 +32,23 @@ export async function scanWorktree(
     suppressed: {},
     durationMs: 0,
   };
-  const findings: Finding[] = [];
+  const found: Finding[] = [];
   const warnings: ScanWarning[] = [];
-  const seen = new Set<string>();
+  const seenPaths = new Set<string>();
+  const seenSecrets = new Set<string>();
 
-  for await (const item of walkWorktree(options)) {
-    if (seen.has(item.path)) continue; // overlapping targets, e.g. `scan . src`
-    seen.add(item.path);
+  for await (const item of source.items()) {
+    if (options.signal?.aborted) break;
     if (item.kind === 'skip') {
       stats.skipped[item.reason]++;
       if (item.reason === 'unreadable')
         warnings.push({ path: item.path, message: item.detail ?? 'cannot read' });
       continue;
+    }
+    const { provenance } = item;
+    if (provenance.kind === 'worktree') {
+      if (seenPaths.has(provenance.path)) continue; // overlapping targets, e.g. `scan . src`
+      seenPaths.add(provenance.path);
     }
     const decoded = decodeText(item.bytes);
     if (decoded.binary) {
@@ -41,16 +57,33 @@ export async function scanWorktree(
     }
     stats.files++;
     stats.bytes += item.bytes.length;
-    const fragment = { text: decoded.text, provenance: { kind: 'worktree' as const, path: item.path } };
-    const outcome = scanFragment(fragment, ruleSet, filters);
-    findings.push(...outcome.findings);
+    const before = options.all ? undefined : item.before?.flatMap((bytes) => textOf(bytes));
+    const outcome = scanFragment(
+      { text: decoded.text, provenance, ...(before ? { before } : {}) },
+      ruleSet,
+      filters,
+    );
+    found.push(...outcome.findings);
     for (const [reason, count] of Object.entries(outcome.suppressed)) {
       stats.suppressed[reason] = (stats.suppressed[reason] ?? 0) + count;
     }
+    options.onProgress?.({ ...stats, ...source.stats?.() });
   }
+  const findings = (source.finish ? await source.finish(found) : found).filter((finding) => {
+    const key = `${finding.fingerprint}\0${finding.provenance.path}`;
+    if (seenSecrets.has(key)) return false;
+    seenSecrets.add(key);
+    return true;
+  });
+  Object.assign(stats, source.stats?.() ?? {});
   stats.durationMs = Date.now() - started;
   warnings.sort((a, b) => compareText(a.path ?? '', b.path ?? ''));
-  return { findings: findings.sort(compareFindings), warnings, stats, root: options.root };
+  return { findings: [...findings].sort(compareFindings), warnings, stats };
+}
+
+function textOf(bytes: Buffer): string[] {
+  const decoded = decodeText(bytes);
+  return decoded.binary ? [] : [decoded.text];
 }
 
 export function compareFindings(a: Finding, b: Finding): number {

@@ -1,4 +1,4 @@
-import type { ScanResult } from '../types';
+import type { Provenance, ScanResult } from '../types';
 import { shownSecret } from './redact';
 import type { ReportOptions } from './reporter';
 
@@ -26,9 +26,35 @@ export function formatJson(result: ScanResult, options: ReportOptions): string {
       account: finding.account,
       entropy: Number(finding.entropy.toFixed(3)),
       remediation: finding.remediation,
+      ...gitFields(finding.provenance),
     })),
     warnings: result.warnings,
     stats: result.stats,
   };
   return `${JSON.stringify(report, null, 2)}\n`;
+}
+
+/** Where a git finding came from: the commit (staged: the blob), and for history sweeps what else holds it. */
+function gitFields(provenance: Provenance): Record<string, unknown> {
+  switch (provenance.kind) {
+    case 'worktree':
+      return {};
+    case 'staged':
+      return { blob: provenance.blob };
+    case 'commit':
+      return { blob: provenance.blob, commit: provenance.commit };
+    case 'history':
+      return {
+        blob: provenance.blob,
+        commit: provenance.commit,
+        firstSeen: provenance.commit
+          ? { sha: provenance.commit.sha, date: provenance.commit.date, path: provenance.path }
+          : null,
+        commits: provenance.commits,
+        presentAtHead: provenance.presentAtHead,
+        refs: provenance.refs,
+        refsTruncated: provenance.refsTruncated,
+        unreachable: provenance.unreachable,
+      };
+  }
 }

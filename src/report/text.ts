@@ -34,6 +34,8 @@ export function formatText(result: ScanResult, options: ReportOptions): string {
       shownSecret(finding.secret, options.redact),
     ];
     if (finding.account) columns.push(paint('dim', `account ${finding.account}`));
+    const origin = originOf(finding);
+    if (origin) columns.push(paint('dim', origin));
     out.push(columns.join('  '));
   }
   if (result.findings.length > 0) out.push('', paint('bold', 'What to do'), ...remediations(result.findings));
@@ -42,6 +44,20 @@ export function formatText(result: ScanResult, options: ReportOptions): string {
   }
   out.push('', summary(result));
   return `${out.join('\n')}\n`;
+}
+
+/** Short git provenance: `commit 1a2b3c4 2024-05-01 Jane Doe`, plus history facts. */
+function originOf(finding: Finding): string | undefined {
+  const provenance = finding.provenance;
+  if (provenance.kind === 'worktree') return undefined;
+  if (provenance.kind === 'staged') return 'staged';
+  if (provenance.kind === 'history' && provenance.unreachable)
+    return `unreachable blob ${provenance.blob.slice(0, 7)}`;
+  const commit = provenance.commit;
+  const text = commit ? `commit ${commit.sha.slice(0, 7)} ${commit.date.slice(0, 10)} ${commit.author}` : '';
+  if (provenance.kind !== 'history') return text;
+  const where = provenance.presentAtHead ? 'still in HEAD' : 'not in HEAD';
+  return `${text} (${where}; in ${plural(provenance.commits, 'commit')})`;
 }
 
 function remediations(findings: readonly Finding[]): string[] {
@@ -79,9 +95,14 @@ function summary(result: ScanResult): string {
     .filter(([, count]) => count > 0)
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([reason, count]) => `${count} ${SUPPRESSION_WORDS[reason] ?? reason}`);
-  const lines = [
-    `${found}; scanned ${plural(stats.files, 'file')} (${formatBytes(stats.bytes)}) in ${stats.durationMs} ms`,
-  ];
+  const what =
+    stats.commits === undefined
+      ? plural(stats.files, 'file')
+      : `${plural(stats.commits, 'commit')}, ${plural(stats.files, 'blob')}`;
+  const lines = [`${found}; scanned ${what} (${formatBytes(stats.bytes)}) in ${stats.durationMs} ms`];
+  if (stats.shallow) lines.push('shallow clone: history before its boundary is absent');
+  if (stats.submodules?.length)
+    lines.push(`submodules (not entered): ${stats.submodules.map(printablePath).join(', ')}`);
   if (skipped.length > 0) lines.push(`skipped: ${skipped.join(', ')}`);
   if (suppressed.length > 0) lines.push(`not reported: ${suppressed.join(', ')}`);
   return lines.join('\n');
@@ -104,6 +125,7 @@ const SUPPRESSION_WORDS: Record<string, string> = {
   'allow-path': 'in allowlisted paths',
   'allow-secret': 'allowlisted secrets',
   'allow-inline': 'on keysweep:allow lines',
+  'already-present': 'already there before the change',
 };
 
 function plural(count: number, word: string): string {

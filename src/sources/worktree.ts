@@ -4,6 +4,7 @@ import fg from 'fast-glob';
 import picomatch from 'picomatch';
 import type { SkipReason } from '../types';
 import { GitIgnore } from './gitignore';
+import type { Source, SourceItem } from './source';
 
 /**
  * The working-tree source: lists files with fast-glob (dotfiles included, `.git` never), drops what
@@ -22,15 +23,15 @@ export interface WorktreeOptions {
   readonly maxFileSize: number;
 }
 
-export type WorktreeItem =
-  | { readonly kind: 'file'; readonly path: string; readonly bytes: Buffer }
-  | { readonly kind: 'skip'; readonly path: string; readonly reason: SkipReason; readonly detail?: string };
+export function worktreeSource(options: WorktreeOptions): Source {
+  return { items: () => walkWorktree(options) };
+}
 
 const ALWAYS_EXCLUDED = ['**/.git', '**/.git/**'];
 const READS_IN_FLIGHT = 16;
 
-export async function* walkWorktree(options: WorktreeOptions): AsyncGenerator<WorktreeItem> {
-  const pending: Promise<WorktreeItem | undefined>[] = [];
+async function* walkWorktree(options: WorktreeOptions): AsyncGenerator<SourceItem> {
+  const pending: Promise<SourceItem | undefined>[] = [];
   for await (const entry of listEntries(options)) {
     pending.push(readEntry(entry, options));
     if (pending.length >= READS_IN_FLIGHT) {
@@ -128,8 +129,8 @@ function typeOf(stat: { isSymbolicLink(): boolean; isFile(): boolean }): Entry['
   return stat.isFile() ? 'file' : 'special';
 }
 
-async function readEntry(entry: Entry, options: WorktreeOptions): Promise<WorktreeItem | undefined> {
-  const skip = (reason: SkipReason, detail?: string): WorktreeItem => ({
+async function readEntry(entry: Entry, options: WorktreeOptions): Promise<SourceItem | undefined> {
+  const skip = (reason: SkipReason, detail?: string): SourceItem => ({
     kind: 'skip',
     path: entry.relative,
     reason,
@@ -144,7 +145,11 @@ async function readEntry(entry: Entry, options: WorktreeOptions): Promise<Worktr
     const stat = await handle.stat();
     if (!stat.isFile()) return skip('special');
     if (stat.size > options.maxFileSize) return skip('tooLarge');
-    return { kind: 'file', path: entry.relative, bytes: await handle.readFile() };
+    return {
+      kind: 'file',
+      provenance: { kind: 'worktree', path: entry.relative },
+      bytes: await handle.readFile(),
+    };
   } catch (error) {
     return skip('unreadable', `cannot read file (${code(error)})`);
   } finally {

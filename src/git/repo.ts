@@ -1,0 +1,157 @@
+import * as fs from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import git from 'isomorphic-git';
+import { KeysweepError } from '../errors';
+
+/**
+ * The repository as found on disk, and the only module that talks to isomorphic-git: finding the
+ * repository, resolving refs and revisions, and reading the index. Object contents are read through
+ * `git/odb` (our pack reader), which is much faster for bulk reads. Handles ordinary checkouts, bare
+ * repositories, linked worktrees (a `.git` file pointing at `.git/worktrees/<name>`, whose objects and
+ * refs live in the common directory) and shallow clones. Nothing here runs git or any hook or filter.
+ */
+export interface Repository {
+  /** The working tree, or null for a bare repository. */
+  readonly worktree: string | null;
+  /** Per-worktree git directory: HEAD and the index. */
+  readonly gitdir: string;
+  /** Shared git directory: objects and refs (equal to gitdir except in linked worktrees). */
+  readonly commondir: string;
+  /** Commits listed in `shallow`: their parents are absent from this clone. */
+  readonly shallowCommits: ReadonlySet<string>;
+}
+
+export async function openRepository(target: string, cwd: string): Promise<Repository> {
+  const shown = path.relative(cwd, target) || '.';
+  if (!existsSync(target)) throw new KeysweepError('E_GIT', `${shown}: no such file or directory`);
+  if (isGitDir(target)) return describe(null, target);
+  let worktree: string;
+  try {
+    worktree = await git.findRoot({ fs, filepath: target });
+  } catch {
+    throw new KeysweepError('E_GIT', `${shown}: not a git repository`, {
+      hint: 'run it inside a repository, or name one',
+    });
+  }
+  const dotGit = path.join(worktree, '.git');
+  if (statSync(dotGit).isFile()) {
+    const pointer = /^gitdir:\s*(.+?)\s*$/m.exec(readFileSync(dotGit, 'utf8'))?.[1];
+    if (!pointer) throw new KeysweepError('E_GIT', `${shown}: .git file does not name a git directory`);
+    return describe(worktree, path.resolve(worktree, pointer));
+  }
+  return describe(worktree, dotGit);
+}
+
+function isGitDir(dir: string): boolean {
+  return (
+    ['HEAD', 'objects', 'refs'].every((name) => existsSync(path.join(dir, name))) &&
+    !existsSync(path.join(dir, '.git'))
+  );
+}
+
+function describe(worktree: string | null, gitdir: string): Repository {
+  const commonFile = path.join(gitdir, 'commondir');
+  const commondir = existsSync(commonFile)
+    ? path.resolve(gitdir, readFileSync(commonFile, 'utf8').trim())
+    : gitdir;
+  const shallowFile = path.join(commondir, 'shallow');
+  const shallowCommits = new Set(
+    existsSync(shallowFile)
+      ? readFileSync(shallowFile, 'utf8')
+          .split('\n')
+          .filter((line) => /^[0-9a-f]{40}$/.test(line))
+      : [],
+  );
+  return { worktree, gitdir, commondir, shallowCommits };
+}
+
+/** The commit HEAD points at, or null on an unborn branch (a repository with no commit yet). */
+export async function headCommit(repo: Repository): Promise<string | null> {
+  const head = readFileSync(path.join(repo.gitdir, 'HEAD'), 'utf8').trim();
+  if (/^[0-9a-f]{40}$/.test(head)) return head;
+  const ref = /^ref:\s*(\S+)/.exec(head)?.[1];
+  if (!ref) return null;
+  try {
+    return await git.resolveRef({ fs, gitdir: repo.commondir, ref });
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A revision as users write it: a ref (`main`, `origin/main`, `v1.0`, `refs/...`), `HEAD`, or a full or
+ * abbreviated commit id. Missing is an error that says why that usually happens in CI.
+ */
+export async function resolveRevision(repo: Repository, revision: string): Promise<string> {
+  if (revision === 'HEAD') {
+    const head = await headCommit(repo);
+    if (head) return head;
+  } else {
+    try {
+      return await git.resolveRef({ fs, gitdir: repo.commondir, ref: revision });
+    } catch {
+      if (/^[0-9a-f]{4,40}$/i.test(revision)) {
+        try {
+          return await git.expandOid({ fs, gitdir: repo.commondir, oid: revision.toLowerCase() });
+        } catch {
+          // fall through to the error below
+        }
+      }
+    }
+  }
+  throw new KeysweepError('E_GIT', `commit ${revision.slice(0, 12)} not found`, {
+    hint: 'shallow clone? use fetch-depth: 0 on actions/checkout',
+  });
+}
+
+export interface Ref {
+  readonly name: string;
+  /** What the ref points at: a commit, or an annotated tag object (peeled by the caller). */
+  readonly oid: string;
+}
+
+/** Every ref — branches, tags, remote-tracking refs, notes, stash — plus HEAD, sorted by name. */
+export async function listAllRefs(repo: Repository): Promise<Ref[]> {
+  const names = await git.listRefs({ fs, gitdir: repo.commondir, filepath: 'refs' });
+  const refs: Ref[] = [];
+  for (const name of names) {
+    try {
+      refs.push({
+        name: `refs/${name}`,
+        oid: await git.resolveRef({ fs, gitdir: repo.commondir, ref: `refs/${name}` }),
+      });
+    } catch {
+      // a dangling symbolic ref points at nothing to sweep
+    }
+  }
+  const head = await headCommit(repo);
+  if (head) refs.push({ name: 'HEAD', oid: head });
+  return refs.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+export interface IndexEntry {
+  readonly path: string;
+  readonly oid: string;
+  readonly mode: number;
+}
+
+/** The index (staging area): every staged path with its blob id. */
+export async function readIndex(repo: Repository): Promise<IndexEntry[]> {
+  if (!repo.worktree) throw new KeysweepError('E_GIT', `${repo.gitdir}: a bare repository has no index`);
+  const entries: IndexEntry[] = [];
+  await git.walk({
+    fs,
+    dir: repo.worktree,
+    gitdir: repo.gitdir,
+    trees: [git.STAGE()],
+    map: async (filepath, [entry]) => {
+      if (!entry || filepath === '.') return true;
+      if ((await entry.type()) === 'blob') {
+        entries.push({ path: filepath, oid: await entry.oid(), mode: await entry.mode() });
+      }
+      return true;
+    },
+  });
+  return entries;
+}

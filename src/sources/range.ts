@@ -1,0 +1,150 @@
+import type { Commit } from '../git/objects';
+import type { Repository } from '../git/repo';
+import { MissingObjectError, type Trees } from '../git/trees';
+import type { Source, SourceItem } from './source';
+
+/**
+ * The commit-range source, for pull requests and pushes: every commit reachable from `head` and not from
+ * `base`, oldest first, each judged against its parents. A secret added in one commit and removed in a
+ * later one is still reported, at the commit that added it (the scan keeps the first occurrence). A
+ * merge commit is judged against all its parents, so only what its own resolution adds is new. Commits
+ * are scanned one by one, not as the net diff, because a secret that was pushed has leaked.
+ */
+export interface RangeOptions {
+  readonly maxFileSize: number;
+}
+
+export interface RangeSource extends Source {
+  /** The commits in the range, oldest first (after items() has run). */
+  readonly commits: readonly Commit[];
+}
+
+export function rangeSource(
+  repo: Repository,
+  trees: Trees,
+  base: string,
+  head: string,
+  options: RangeOptions,
+): RangeSource {
+  const commits: Commit[] = [];
+  const submodules = new Set<string>();
+  let shallow = false;
+  return {
+    commits,
+    items: async function* (): AsyncGenerator<SourceItem> {
+      const excluded = await ancestors(trees, repo, [base], new Set());
+      const included = await ancestors(trees, repo, [head], excluded.commits);
+      shallow = excluded.shallow || included.shallow;
+      commits.push(...oldestFirst([...included.commits.values()]));
+      for (const commit of commits) yield* commitItems(trees, commit, options, submodules);
+    },
+    stats: () => ({ commits: commits.length, shallow, submodules: [...submodules].sort() }),
+  };
+}
+
+/** Every commit reachable from `tips` and not in `stop`. Absent parents (a shallow clone) end the walk. */
+export async function ancestors(
+  trees: Trees,
+  repo: Repository,
+  tips: readonly string[],
+  stop: ReadonlyMap<string, Commit> | ReadonlySet<string>,
+): Promise<{ commits: Map<string, Commit>; shallow: boolean }> {
+  const commits = new Map<string, Commit>();
+  let shallow = false;
+  const queue = tips.filter((tip) => !stop.has(tip));
+  while (queue.length > 0) {
+    const sha = queue.pop() as string;
+    if (commits.has(sha) || stop.has(sha)) continue;
+    let commit: Commit;
+    try {
+      commit = await trees.commit(sha);
+    } catch (error) {
+      if (!(error instanceof MissingObjectError) || commits.size === 0) throw error;
+      shallow = true;
+      continue;
+    }
+    commits.set(sha, commit);
+    if (repo.shallowCommits.has(sha)) {
+      shallow = true;
+      continue;
+    }
+    queue.push(...commit.parents);
+  }
+  return { commits, shallow };
+}
+
+/** Parents before children (Kahn), ties broken by commit time then id, so the order is deterministic. */
+export function oldestFirst(commits: readonly Commit[]): Commit[] {
+  const bySha = new Map(commits.map((commit) => [commit.sha, commit]));
+  const waiting = new Map(
+    commits.map((commit) => [commit.sha, commit.parents.filter((p) => bySha.has(p)).length]),
+  );
+  const children = new Map<string, string[]>();
+  for (const commit of commits) {
+    for (const parent of commit.parents)
+      if (bySha.has(parent)) children.set(parent, [...(children.get(parent) ?? []), commit.sha]);
+  }
+  const ready = commits.filter((commit) => waiting.get(commit.sha) === 0);
+  const ordered: Commit[] = [];
+  while (ready.length > 0) {
+    ready.sort((a, b) => b.time - a.time || (a.sha < b.sha ? 1 : -1));
+    const next = ready.pop() as Commit;
+    ordered.push(next);
+    for (const child of children.get(next.sha) ?? []) {
+      const left = (waiting.get(child) ?? 1) - 1;
+      waiting.set(child, left);
+      if (left === 0) ready.push(bySha.get(child) as Commit);
+    }
+  }
+  return ordered;
+}
+
+async function* commitItems(
+  trees: Trees,
+  commit: Commit,
+  options: RangeOptions,
+  submodules: Set<string>,
+): AsyncGenerator<SourceItem> {
+  const parents: Commit[] = [];
+  for (const parent of commit.parents) {
+    try {
+      parents.push(await trees.commit(parent));
+    } catch (error) {
+      if (!(error instanceof MissingObjectError)) throw error;
+    }
+  }
+  const [first, ...others] = parents;
+  const { changed, submodules: seen } = await trees.diff(first?.tree ?? null, commit.tree);
+  for (const path of seen) submodules.add(path);
+  for (const blob of changed) {
+    const versions = [blob.oldOid];
+    for (const other of others) versions.push(await trees.blobAt(other.tree, blob.path));
+    if (versions.includes(blob.oid)) continue; // a merge taking one side's file unchanged adds nothing
+    const info = await trees.objects.info(blob.oid);
+    if (info && info.size > options.maxFileSize) {
+      yield { kind: 'skip', path: blob.path, reason: 'tooLarge' };
+      continue;
+    }
+    const object = await trees.objects.read(blob.oid);
+    if (!object) {
+      yield {
+        kind: 'skip',
+        path: blob.path,
+        reason: 'unreadable',
+        detail: `blob ${blob.oid.slice(0, 12)} is missing`,
+      };
+      continue;
+    }
+    const before: Buffer[] = [];
+    for (const oid of versions) {
+      const previous = oid ? await trees.objects.read(oid) : undefined;
+      if (previous) before.push(previous.data);
+    }
+    yield {
+      kind: 'file',
+      provenance: { kind: 'commit', path: blob.path, blob: blob.oid, commit: commit.info },
+      bytes: object.data,
+      before,
+    };
+  }
+}
