@@ -12,8 +12,9 @@ export interface Progress {
 }
 
 export function startProgress(io: Io): Progress | undefined {
-  const stderr = io.stderr as { isTTY?: boolean } & NodeJS.WritableStream;
-  if (!stderr.isTTY) return undefined;
+  if (!io.stderr.isTTY) return undefined;
+  // cli-progress writes escape sequences through write() and reads isTTY/columns: any such stream will do
+  const stderr = io.stderr as NodeJS.WritableStream;
   const { SingleBar } = require('cli-progress') as typeof import('cli-progress');
   const started = Date.now();
   const bar = new SingleBar({

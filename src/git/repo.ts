@@ -84,25 +84,25 @@ export async function headCommit(repo: Repository): Promise<string | null> {
  * abbreviated commit id. Missing is an error that says why that usually happens in CI.
  */
 export async function resolveRevision(repo: Repository, revision: string): Promise<string> {
-  if (revision === 'HEAD') {
-    const head = await headCommit(repo);
-    if (head) return head;
-  } else {
-    try {
-      return await git.resolveRef({ fs, gitdir: repo.commondir, ref: revision });
-    } catch {
-      if (/^[0-9a-f]{4,40}$/i.test(revision)) {
-        try {
-          return await git.expandOid({ fs, gitdir: repo.commondir, oid: revision.toLowerCase() });
-        } catch {
-          // fall through to the error below
-        }
-      }
-    }
-  }
+  const oid = revision === 'HEAD' ? await headCommit(repo) : await resolveName(repo, revision);
+  // A ref may name an annotated tag, and a full id resolves whether or not the object exists: read the
+  // commit (isomorphic-git peels tags) so that what we return is a commit this clone really has.
+  const commit = oid
+    ? await git.readCommit({ fs, gitdir: repo.commondir, oid }).catch(() => undefined)
+    : undefined;
+  if (commit) return commit.oid;
   throw new KeysweepError('E_GIT', `commit ${revision.slice(0, 12)} not found`, {
     hint: 'shallow clone? use fetch-depth: 0 on actions/checkout',
   });
+}
+
+async function resolveName(repo: Repository, revision: string): Promise<string | null> {
+  try {
+    return await git.resolveRef({ fs, gitdir: repo.commondir, ref: revision });
+  } catch {
+    if (!/^[0-9a-f]{4,40}$/i.test(revision)) return null;
+    return git.expandOid({ fs, gitdir: repo.commondir, oid: revision.toLowerCase() }).catch(() => null);
+  }
 }
 
 export interface Ref {

@@ -3,7 +3,7 @@ import { isBlobMode, isSubmoduleMode, isTreeMode, parseTagTarget } from '../git/
 import { headCommit, listAllRefs, type Ref, type Repository } from '../git/repo';
 import type { Trees } from '../git/trees';
 import type { Finding, HistoryFacts } from '../types';
-import { ancestors, oldestFirst } from './range';
+import { ancestors, type BrokenObject, brokenItems, brokenObject, oldestFirst } from './range';
 import type { Source, SourceItem } from './source';
 
 /**
@@ -34,18 +34,26 @@ export function historySource(repo: Repository, trees: Trees, options: HistoryOp
   return {
     async *items(): AsyncGenerator<SourceItem> {
       const refs = await selectRefs(repo, options.refs);
+      const broken: BrokenObject[] = [];
       for (const ref of refs) {
-        const commit = await peel(trees, ref.oid);
-        if (commit) tips.set(commit, [...(tips.get(commit) ?? []), ref.name]);
+        try {
+          const commit = await peel(trees, ref.oid);
+          if (commit) tips.set(commit, [...(tips.get(commit) ?? []), ref.name]);
+        } catch (error) {
+          broken.push(brokenObject(`${ref.name} -> ${ref.oid}`, error));
+        }
       }
       const walked = await ancestors(trees, repo, [...tips.keys()], new Set());
       shallow = walked.shallow;
+      yield* brokenItems([...broken, ...walked.broken]);
       ordered = oldestFirst([...walked.commits.values()]);
       const seenTrees = new Set<string>();
       for (const commit of ordered) {
         commitsDone++;
         const fresh: { path: string; oid: string }[] = [];
-        await newBlobs(trees, commit.tree, '', seenTrees, seenBlobs, fresh, submodules);
+        const damaged: BrokenObject[] = [];
+        await newBlobs(trees, commit.tree, '', { seenTrees, seenBlobs, submodules, fresh, damaged });
+        yield* brokenItems(damaged);
         for (const blob of fresh) {
           yield await blobItem(trees, blob.oid, blob.path, options.maxFileSize, {
             kind: 'history',
@@ -83,25 +91,33 @@ async function peel(trees: Trees, oid: string): Promise<string | undefined> {
   return undefined;
 }
 
-async function newBlobs(
-  trees: Trees,
-  tree: string,
-  prefix: string,
-  seenTrees: Set<string>,
-  seenBlobs: Set<string>,
-  into: { path: string; oid: string }[],
-  submodules: Set<string>,
-): Promise<void> {
-  if (seenTrees.has(tree)) return;
-  seenTrees.add(tree);
-  for (const entry of await trees.entries(tree)) {
+interface WalkState {
+  readonly seenTrees: Set<string>;
+  readonly seenBlobs: Set<string>;
+  readonly submodules: Set<string>;
+  /** Blobs met for the first time in this commit, with the path they were met at. */
+  readonly fresh: { path: string; oid: string }[];
+  /** Trees that could not be read: their blobs are not reached through this commit. */
+  readonly damaged: BrokenObject[];
+}
+
+async function newBlobs(trees: Trees, tree: string, prefix: string, state: WalkState): Promise<void> {
+  if (state.seenTrees.has(tree)) return;
+  state.seenTrees.add(tree);
+  let entries: Awaited<ReturnType<Trees['entries']>>;
+  try {
+    entries = await trees.entries(tree);
+  } catch (error) {
+    state.damaged.push(brokenObject(`tree ${tree} at ${prefix || '/'}`, error));
+    return;
+  }
+  for (const entry of entries) {
     const path = prefix + entry.name;
-    if (isTreeMode(entry.mode))
-      await newBlobs(trees, entry.oid, `${path}/`, seenTrees, seenBlobs, into, submodules);
-    else if (isSubmoduleMode(entry.mode)) submodules.add(path);
-    else if (isBlobMode(entry.mode) && !seenBlobs.has(entry.oid)) {
-      seenBlobs.add(entry.oid);
-      into.push({ path, oid: entry.oid });
+    if (isTreeMode(entry.mode)) await newBlobs(trees, entry.oid, `${path}/`, state);
+    else if (isSubmoduleMode(entry.mode)) state.submodules.add(path);
+    else if (isBlobMode(entry.mode) && !state.seenBlobs.has(entry.oid)) {
+      state.seenBlobs.add(entry.oid);
+      state.fresh.push({ path, oid: entry.oid });
     }
   }
 }
@@ -223,7 +239,9 @@ async function targetBlobs(
   const known = memo.get(tree);
   if (known) return known;
   const found = new Set<string>();
-  for (const entry of await trees.entries(tree)) {
+  // A damaged tree was reported during the walk; here it simply holds nothing we can count.
+  const entries = await trees.entries(tree).catch(() => []);
+  for (const entry of entries) {
     if (isTreeMode(entry.mode))
       for (const blob of await targetBlobs(trees, entry.oid, targets, memo)) found.add(blob);
     else if (isBlobMode(entry.mode) && targets.has(entry.oid)) found.add(entry.oid);

@@ -1,4 +1,5 @@
 import type { Commit } from '../git/objects';
+import { CorruptObjectError } from '../git/odb';
 import type { Repository } from '../git/repo';
 import { MissingObjectError, type Trees } from '../git/trees';
 import type { Source, SourceItem } from './source';
@@ -35,32 +36,57 @@ export function rangeSource(
       const excluded = await ancestors(trees, repo, [base], new Set());
       const included = await ancestors(trees, repo, [head], excluded.commits);
       shallow = excluded.shallow || included.shallow;
+      yield* brokenItems([...excluded.broken, ...included.broken]);
       commits.push(...oldestFirst([...included.commits.values()]));
-      for (const commit of commits) yield* commitItems(trees, commit, options, submodules);
+      for (const commit of commits) {
+        try {
+          yield* commitItems(trees, commit, options, submodules);
+        } catch (error) {
+          const { what, problem } = brokenObject(`commit ${commit.sha}`, error);
+          yield {
+            kind: 'skip',
+            path: `(${what})`,
+            reason: 'unreadable',
+            detail: `cannot diff it: ${problem}`,
+          };
+        }
+      }
     },
     stats: () => ({ commits: commits.length, shallow, submodules: [...submodules].sort() }),
   };
 }
 
-/** Every commit reachable from `tips` and not in `stop`. Absent parents (a shallow clone) end the walk. */
+/** A commit or tree that could not be read: the walk goes on without it and the scan reports it. */
+export interface BrokenObject {
+  readonly what: string;
+  readonly problem: string;
+}
+
+/**
+ * Every commit reachable from `tips` and not in `stop`. The walk ends at the commits the `shallow` file
+ * lists (their parents are absent by design); any other commit that is missing or corrupt is recorded in
+ * `broken` and the walk goes on with the rest, so one bad object never hides the rest of the history.
+ */
 export async function ancestors(
   trees: Trees,
   repo: Repository,
   tips: readonly string[],
   stop: ReadonlyMap<string, Commit> | ReadonlySet<string>,
-): Promise<{ commits: Map<string, Commit>; shallow: boolean }> {
+): Promise<{ commits: Map<string, Commit>; shallow: boolean; broken: BrokenObject[] }> {
   const commits = new Map<string, Commit>();
+  const broken: BrokenObject[] = [];
+  const tried = new Set<string>();
   let shallow = false;
   const queue = tips.filter((tip) => !stop.has(tip));
   while (queue.length > 0) {
     const sha = queue.pop() as string;
-    if (commits.has(sha) || stop.has(sha)) continue;
+    if (tried.has(sha) || stop.has(sha)) continue;
+    tried.add(sha);
     let commit: Commit;
     try {
       commit = await trees.commit(sha);
     } catch (error) {
-      if (!(error instanceof MissingObjectError) || commits.size === 0) throw error;
-      shallow = true;
+      broken.push(brokenObject(`commit ${sha}`, error));
       continue;
     }
     commits.set(sha, commit);
@@ -70,7 +96,23 @@ export async function ancestors(
     }
     queue.push(...commit.parents);
   }
-  return { commits, shallow };
+  return { commits, shallow, broken };
+}
+
+export function brokenObject(what: string, error: unknown): BrokenObject {
+  if (error instanceof MissingObjectError) return { what, problem: 'missing from the repository' };
+  if (error instanceof CorruptObjectError) return { what, problem: error.message };
+  throw error;
+}
+
+/** Broken objects as the scan counts them: skipped as unreadable, one warning each. */
+export function brokenItems(broken: readonly BrokenObject[]): SourceItem[] {
+  return broken.map(({ what, problem }) => ({
+    kind: 'skip',
+    path: `(${what})`,
+    reason: 'unreadable',
+    detail: problem,
+  }));
 }
 
 /** Parents before children (Kahn), ties broken by commit time then id, so the order is deterministic. */

@@ -171,3 +171,15 @@ test('range, staged and scan give the same fingerprints as history for the same 
     execFileSync('git', ['-C', repo, 'reset', '-q', '--hard']);
   }
 });
+
+test('progress goes to stderr on a terminal only, and --quiet silences it', async () => {
+  const repo = tree.path('repo');
+  const onTerminal = await runCli(['history', repo, '--format', 'json'], { stderrTty: true });
+  expect(onTerminal.stderr).toMatch(/keysweep: \d+ commits, \d+ blobs, [\d.]+ [KM]?B, [\d.]+ [KM]?B\/s/);
+  expect(JSON.parse(onTerminal.stdout).findings).toHaveLength(19); // stdout stays a clean report
+
+  const quiet = await runCli(['history', repo, '--format', 'json', '--quiet'], { stderrTty: true });
+  expect(quiet.stderr).toBe('');
+  const piped = await runCli(['history', repo, '--format', 'json']);
+  expect(piped.stderr).toBe('');
+});

@@ -79,6 +79,22 @@ test('a missing commit is exit 2 with the shallow-clone hint', async () => {
   );
 });
 
+test('a full commit id the clone lacks is not found either; an annotated tag is peeled to its commit', async () => {
+  const absent = 'f'.repeat(40);
+  const missing = await runCli(['range', `${absent}..HEAD`, repo.root]);
+  expect(missing.code).toBe(2);
+  expect(missing.stderr).toContain(`commit ${absent.slice(0, 12)} not found`);
+
+  repo.git('tag', '-a', '-m', 'release', 'v1', commits.add as string);
+  try {
+    const { code, report } = await rangeJson('v1..feature');
+    expect(code).toBe(0); // the key pair came with v1 itself; removing it and touching old.env add nothing
+    expect(report.stats.commits).toBe(2);
+  } finally {
+    repo.git('tag', '-d', 'v1');
+  }
+});
+
 test('a malformed range is a usage error', async () => {
   const { code, stderr } = await runCli(['range', 'main', repo.root]);
   expect(code).toBe(2);

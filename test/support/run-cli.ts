@@ -9,7 +9,7 @@ export interface CliResult {
 
 export async function runCli(
   args: readonly string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv; tty?: boolean } = {},
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; tty?: boolean; stderrTty?: boolean } = {},
 ): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
@@ -23,7 +23,9 @@ export async function runCli(
     stderr: {
       write: (text: string) => {
         stderr += text;
+        return true;
       },
+      isTTY: options.stderrTty ?? false,
     },
     cwd: options.cwd ?? process.cwd(),
     env: options.env ?? {},
