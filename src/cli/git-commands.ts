@@ -41,17 +41,20 @@ export async function stagedCommand(args: StagedArgs, io: Io): Promise<number> {
 }
 
 export async function rangeCommand(args: RangeArgs, io: Io): Promise<number> {
-  // With --since-commit there is no BASE..HEAD, so a single positional is the repository.
-  if (args.sinceCommit && args.range && !args.path) args = { ...args, path: args.range, range: undefined };
-  const [base, head] = parseRange(args);
+  // With --since-commit, or under pre-commit's pre-push, there is no BASE..HEAD to give, so a single
+  // positional without `..` is the repository.
+  const rangeFromElsewhere = args.sinceCommit || io.env.PRE_COMMIT_REMOTE_NAME;
+  if (rangeFromElsewhere && args.range && !args.range.includes('..') && !args.path)
+    args = { ...args, path: args.range, range: undefined };
+  const [base, head] = parseRange(args, io.env);
   return withRepository(args.path, io, async (repo, trees) => {
     const setup = setupFor(rootOf(repo), args, io);
-    const from = await resolveRevision(repo, base);
+    const from = base === null ? null : await resolveRevision(repo, base);
     const to = await resolveRevision(repo, head);
     const source = rangeSource(repo, trees, from, to, { maxFileSize: setup.maxFileSize });
     const { code, result } = await scanAndReport(source, setup, args, io, { all: args.all });
     if (source.commits.length === 0)
-      io.stderr.write(`keysweep: ${base}..${head} holds no commits: nothing to scan\n`);
+      io.stderr.write(`keysweep: ${base ?? ''}..${head} holds no commits: nothing to scan\n`);
     if (result.stats.shallow)
       io.stderr.write('keysweep: this is a shallow clone: commits before its boundary were not scanned\n');
     return code;
@@ -80,10 +83,21 @@ export async function historyCommand(args: HistoryArgs, io: Io): Promise<number>
   });
 }
 
-function parseRange(args: RangeArgs): [string, string] {
+/**
+ * BASE..HEAD from the arguments, or, with neither a range nor --since-commit, from the pre-commit
+ * framework's pre-push environment: PRE_COMMIT_FROM_REF..PRE_COMMIT_TO_REF, or no base at all when it
+ * pushes a branch with its root commit (it then sets only the remote's name). A null base means every
+ * commit HEAD reaches.
+ */
+function parseRange(args: RangeArgs, env: NodeJS.ProcessEnv): [string | null, string] {
   if (args.sinceCommit) {
     if (args.range) throw new UsageError('give either BASE..HEAD or --since-commit, not both');
     return [args.sinceCommit, 'HEAD'];
+  }
+  if (args.range === undefined) {
+    if (env.PRE_COMMIT_FROM_REF && env.PRE_COMMIT_TO_REF)
+      return [env.PRE_COMMIT_FROM_REF, env.PRE_COMMIT_TO_REF];
+    if (env.PRE_COMMIT_REMOTE_NAME) return [null, env.PRE_COMMIT_TO_REF || 'HEAD'];
   }
   const match = /^(.+?)\.\.(.+)$/.exec(args.range ?? '');
   if (!match || match[0].includes('...')) {

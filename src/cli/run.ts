@@ -8,6 +8,7 @@ import {
   type StagedArgs,
   stagedCommand,
 } from './git-commands';
+import { type HookArgs, installHookCommand, uninstallHookCommand } from './hook-command';
 import { changeOptions, historyOptions, worktreeOptions } from './options';
 import { rulesCheckCommand, rulesListCommand } from './rules-command';
 import { type ScanArgs, scanCommand } from './scan-command';
@@ -59,6 +60,23 @@ function parser() {
         describe: 'repository (default: the current directory)',
       }),
     )
+    .command('install-hook [path]', 'install a git pre-commit hook that runs `keysweep staged`', (y) =>
+      y
+        .positional('path', { type: 'string', describe: 'repository (default: the current directory)' })
+        .option('force', {
+          type: 'boolean',
+          default: false,
+          describe: 'replace a hook keysweep did not write',
+        })
+        .option('chain', {
+          type: 'boolean',
+          default: false,
+          describe: 'keep the existing hook and run it first',
+        }),
+    )
+    .command('uninstall-hook [path]', 'remove the pre-commit hook keysweep installed', (y) =>
+      y.positional('path', { type: 'string', describe: 'repository (default: the current directory)' }),
+    )
     .command('rules <action> [dir]', 'list the rules, or self-test a rule directory (list | check)', (y) =>
       y.positional('action', { choices: ['list', 'check'] as const }).positional('dir', {
         type: 'string',
@@ -66,7 +84,7 @@ function parser() {
       }),
     )
     .option('debug', { type: 'boolean', default: false, describe: 'show stack traces of internal errors' })
-    .demandCommand(1, 'name a command: scan, staged, range, history or rules')
+    .demandCommand(1, 'name a command: scan, staged, range, history, install-hook or rules')
     .recommendCommands()
     .strict()
     .help()
@@ -92,6 +110,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     if (command === 'staged') return await stagedCommand(args as unknown as StagedArgs, io);
     if (command === 'range') return await rangeCommand(args as unknown as RangeArgs, io);
     if (command === 'history') return await historyCommand(args as unknown as HistoryArgs, io);
+    if (command === 'install-hook') return await installHookCommand(args as unknown as HookArgs, io);
+    if (command === 'uninstall-hook') return await uninstallHookCommand(args as unknown as HookArgs, io);
     if (command === 'rules' && args.action === 'list') return rulesListCommand(io);
     if (command === 'rules') return rulesCheckCommand(args.dir as string | undefined, io);
     throw new UsageError(`unknown command "${String(command)}"`);

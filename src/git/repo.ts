@@ -155,3 +155,9 @@ export async function readIndex(repo: Repository): Promise<IndexEntry[]> {
   });
   return entries;
 }
+
+/** A value of the repository's own config (`.git/config`); global and system config are not read. */
+export async function configValue(repo: Repository, key: string): Promise<string | undefined> {
+  const value = await git.getConfig({ fs, gitdir: repo.commondir, path: key }).catch(() => undefined);
+  return typeof value === 'string' ? value : undefined;
+}

@@ -6,7 +6,7 @@ import type { Source, SourceItem } from './source';
 
 /**
  * The commit-range source, for pull requests and pushes: every commit reachable from `head` and not from
- * `base`, oldest first, each judged against its parents. A secret added in one commit and removed in a
+ * `base` (all of them when `base` is null), oldest first, each judged against its parents. A secret added in one commit and removed in a
  * later one is still reported, at the commit that added it (the scan keeps the first occurrence). A
  * merge commit is judged against all its parents, so only what its own resolution adds is new. Commits
  * are scanned one by one, not as the net diff, because a secret that was pushed has leaked.
@@ -23,7 +23,7 @@ export interface RangeSource extends Source {
 export function rangeSource(
   repo: Repository,
   trees: Trees,
-  base: string,
+  base: string | null,
   head: string,
   options: RangeOptions,
 ): RangeSource {
@@ -33,7 +33,8 @@ export function rangeSource(
   return {
     commits,
     items: async function* (): AsyncGenerator<SourceItem> {
-      const excluded = await ancestors(trees, repo, [base], new Set());
+      // No base: every commit HEAD reaches is new (a first push, a branch pushed with its root commit).
+      const excluded = await ancestors(trees, repo, base ? [base] : [], new Set());
       const included = await ancestors(trees, repo, [head], excluded.commits);
       shallow = excluded.shallow || included.shallow;
       yield* brokenItems([...excluded.broken, ...included.broken]);

@@ -95,6 +95,23 @@ test('a full commit id the clone lacks is not found either; an annotated tag is 
   }
 });
 
+test('under the pre-commit framework’s pre-push, the range comes from its environment', async () => {
+  const explicit = await rangeJson(`${base}..feature`);
+  const fromEnv = await runCli(['range', repo.root, '--format', 'json'], {
+    env: { PRE_COMMIT_FROM_REF: base, PRE_COMMIT_TO_REF: 'feature', PRE_COMMIT_REMOTE_NAME: 'origin' },
+  });
+  const findings = (stdout: string) =>
+    JSON.parse(stdout).findings.map((f: { fingerprint: string }) => f.fingerprint);
+  expect(findings(fromEnv.stdout)).toEqual(findings(JSON.stringify(explicit.report)));
+  expect(findings(fromEnv.stdout).length).toBeGreaterThan(0);
+
+  // a branch pushed with its root commit: no FROM/TO, every commit HEAD reaches is new
+  const whole = await runCli(['range', repo.root, '--format', 'json'], {
+    env: { PRE_COMMIT_REMOTE_NAME: 'origin' },
+  });
+  expect(JSON.parse(whole.stdout).stats.commits).toBe(Number(repo.git('rev-list', '--count', 'HEAD')));
+});
+
 test('a malformed range is a usage error', async () => {
   const { code, stderr } = await runCli(['range', 'main', repo.root]);
   expect(code).toBe(2);

@@ -1,0 +1,110 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { HOOK_MARKER } from '../../src/hooks/git-hook';
+import { git, gitWithHooks, leakedPair } from '../support/hook-env';
+import { runCli } from '../support/run-cli';
+import { TempTree } from '../support/temp-tree';
+
+/**
+ * `keysweep install-hook` proven with real `git commit` (the hook runs the built CLI in lib/, which
+ * `npm test` builds first): blocked with a key, passes without, `--no-verify` bypasses; other people's
+ * hooks are never overwritten or removed unless asked.
+ */
+let place: TempTree;
+let repo: string;
+
+beforeEach(() => {
+  place = new TempTree();
+  repo = place.path('repo');
+  mkdirSync(repo);
+  git(repo, 'init', '-q', '-b', 'main');
+});
+afterEach(() => place.remove());
+
+const hookFile = () => path.join(repo, '.git', 'hooks', 'pre-commit');
+const commit = (message: string, ...flags: string[]) =>
+  gitWithHooks(repo, ['commit', '-q', ...flags, '-m', message]);
+
+test('blocks a commit that adds a key pair, lets a clean one through, and --no-verify bypasses', async () => {
+  const installed = await runCli(['install-hook', repo]);
+  expect(installed.code).toBe(0);
+  expect(installed.stdout).toBe(`keysweep: installed the pre-commit hook at ${hookFile()}\n`);
+  expect(readFileSync(hookFile(), 'utf8')).toContain(HOOK_MARKER);
+
+  writeFileSync(path.join(repo, 'README.md'), '# app\n');
+  git(repo, 'add', 'README.md');
+  expect(commit('clean').status).toBe(0);
+
+  const pair = leakedPair(51);
+  writeFileSync(path.join(repo, 'app.env'), pair.text);
+  git(repo, 'add', 'app.env');
+  const blocked = commit('leak');
+  expect(blocked.status).toBe(1);
+  expect(blocked.output).toMatch(/app\.env:1:19 +critical +aws\.access-key-id/);
+  expect(blocked.output).not.toContain(pair.secret);
+  expect(git(repo, 'log', '--format=%s')).toBe('clean');
+
+  expect(commit('leak anyway', '--no-verify').status).toBe(0);
+  expect(git(repo, 'log', '-1', '--format=%s')).toBe('leak anyway');
+}, 60_000);
+
+test('the hook prefers the repository’s own node_modules/.bin/keysweep', async () => {
+  await runCli(['install-hook', repo]);
+  const own = path.join(repo, 'node_modules', '.bin', 'keysweep');
+  mkdirSync(path.dirname(own), { recursive: true });
+  writeFileSync(own, `#!/bin/sh\necho "project keysweep: $*" >&2\nexit 3\n`);
+  chmodSync(own, 0o755);
+  writeFileSync(path.join(repo, 'README.md'), '# app\n');
+  git(repo, 'add', 'README.md');
+  const result = commit('uses the pinned keysweep');
+  expect(result.output).toContain('project keysweep: staged');
+  expect(result.status).not.toBe(0);
+}, 60_000);
+
+test('honours core.hooksPath; refuses a foreign hook unless --force; --chain keeps and runs it', async () => {
+  git(repo, 'config', 'core.hooksPath', '.githooks');
+  const foreign = path.join(repo, '.githooks', 'pre-commit');
+  mkdirSync(path.dirname(foreign));
+  writeFileSync(foreign, '#!/bin/sh\necho "team hook ran" >&2\nexit 0\n');
+  chmodSync(foreign, 0o755);
+
+  const refused = await runCli(['install-hook', repo]);
+  expect(refused.code).toBe(2);
+  expect(refused.stderr).toBe(
+    `keysweep: ${foreign}: a pre-commit hook keysweep did not write is in place (use --chain to keep it and run it first, or --force to replace it)\n`,
+  );
+  expect(readFileSync(foreign, 'utf8')).toContain('team hook ran');
+
+  const chained = await runCli(['install-hook', repo, '--chain']);
+  expect(chained.code).toBe(0);
+  expect(chained.stdout).toContain(`it runs the previous hook first (${foreign}.keysweep-chained)`);
+  writeFileSync(path.join(repo, 'app.env'), leakedPair(52).text);
+  git(repo, 'add', 'app.env');
+  const blocked = commit('leak');
+  expect(blocked.output).toContain('team hook ran');
+  expect(blocked.status).toBe(1);
+
+  // uninstall puts the team's hook back, and then leaves it alone
+  const removed = await runCli(['uninstall-hook', repo]);
+  expect(removed.stdout).toBe(`keysweep: removed the hook; the previous one is back at ${foreign}\n`);
+  expect(readFileSync(foreign, 'utf8')).toContain('team hook ran');
+  const again = await runCli(['uninstall-hook', repo]);
+  expect(again.code).toBe(2);
+  expect(again.stderr).toContain('not written by keysweep; left alone');
+  expect(existsSync(foreign)).toBe(true);
+
+  const forced = await runCli(['install-hook', repo, '--force']);
+  expect(forced.stdout).toContain('the previous hook was replaced (--force)');
+  expect(readFileSync(foreign, 'utf8')).toContain(HOOK_MARKER);
+}, 60_000);
+
+test('reinstalling updates keysweep’s own hook; uninstalling with none installed says so', async () => {
+  expect((await runCli(['uninstall-hook', repo])).stdout).toBe(
+    'keysweep: no pre-commit hook is installed; nothing to remove\n',
+  );
+  await runCli(['install-hook', repo]);
+  const again = await runCli(['install-hook', repo]);
+  expect(again.stdout).toBe(`keysweep: updated the pre-commit hook at ${hookFile()}\n`);
+  expect((await runCli(['uninstall-hook', repo])).code).toBe(0);
+  expect(existsSync(hookFile())).toBe(false);
+});
