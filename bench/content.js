@@ -211,4 +211,7 @@ function generateFile(r, lang, size) {
   return { head, tail, sep, chunks };
 }
 
-module.exports = { mulberry32, makeRand, generateFile, B32, B64, LANGS: Object.keys(GEN) };
+/** One more chunk of `lang` (for edits to an existing file; never the first chunk of a JSON file). */
+const generateChunk = (r, lang) => GEN[lang](r);
+
+module.exports = { mulberry32, makeRand, generateFile, generateChunk, B32, B64, LANGS: Object.keys(GEN) };

@@ -158,7 +158,7 @@ function ensureTree({ force = false, log = (m) => process.stderr.write(`${m}\n`)
   return { root, manifest, reused: false };
 }
 
-module.exports = { ensureTree, GENERATOR_VERSION };
+module.exports = { ensureTree, GENERATOR_VERSION, DIRS, EXT, PLANT, pickLang, logUniform };
 
 if (require.main === module) {
   const { root, manifest, reused } = ensureTree({ force: process.argv.includes('--force') });

@@ -59,11 +59,39 @@ function capture(stream) {
   return () => Buffer.concat(parts).toString('utf8');
 }
 
+/** Child pids of `pid` (Linux /proc; empty elsewhere or once the process is gone). */
+function childPids(pid) {
+  try {
+    const tasks = fs.readdirSync(`/proc/${pid}/task`);
+    return tasks.flatMap((t) =>
+      fs
+        .readFileSync(`/proc/${pid}/task/${t}/children`, 'utf8')
+        .trim()
+        .split(/\s+/)
+        .filter(Boolean)
+        .map(Number),
+    );
+  } catch {
+    return [];
+  }
+}
+
+/** SIGKILLs `pid` and its descendants (deepest first), so a timed-out child under /usr/bin/time or a pipeline dies. */
+function killTree(pid) {
+  for (const c of childPids(pid)) killTree(c);
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
 /**
- * Spawns `cmd args` and resolves { code, signal, wallMs, peakRssKb, method, stdout, stderr } once it exits.
- * Never rejects for a non-zero exit: the caller decides which codes are success.
+ * Spawns `cmd args` and resolves { code, signal, timedOut, wallMs, peakRssKb, method, stdout, stderr } once it
+ * exits. Never rejects for a non-zero exit: the caller decides which codes are success. With `timeoutMs`, the
+ * child (and its descendants) is killed after that long and the result has `timedOut: true`.
  */
-function measure(cmd, args, { cwd } = {}) {
+function measure(cmd, args, { cwd, env, timeoutMs } = {}) {
   const method = rssMethod();
   return new Promise((resolve, reject) => {
     let child;
@@ -73,11 +101,19 @@ function measure(cmd, args, { cwd } = {}) {
       timeOut = path.join(os.tmpdir(), `keysweep-bench-time-${process.pid}-${Date.now()}`);
       child = spawn(TIME, ['-f', '%M', '-o', timeOut, cmd, ...args], {
         cwd,
+        env,
         stdio: ['ignore', 'pipe', 'pipe'],
       });
     } else {
-      child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+      child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     }
+    let timedOut = false;
+    const killer = timeoutMs
+      ? setTimeout(() => {
+          timedOut = true;
+          killTree(child.pid);
+        }, timeoutMs)
+      : null;
     const t0 = process.hrtime.bigint();
     const stdout = capture(child.stdout);
     const stderr = capture(child.stderr);
@@ -97,11 +133,13 @@ function measure(cmd, args, { cwd } = {}) {
     }
     child.on('error', (err) => {
       clearInterval(timer);
+      clearTimeout(killer);
       reject(err);
     });
     child.on('close', (code, signal) => {
       const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
       clearInterval(timer);
+      clearTimeout(killer);
       if (method === 'time') {
         // GNU time writes "Command exited with non-zero status N" or "Command terminated by signal N" before
         // the number; it exits 128+N when the child was killed by a signal.
@@ -120,7 +158,16 @@ function measure(cmd, args, { cwd } = {}) {
           code = null;
         }
       }
-      resolve({ code, signal, wallMs, peakRssKb: peakKb, method, stdout: stdout(), stderr: stderr() });
+      resolve({
+        code,
+        signal,
+        timedOut,
+        wallMs,
+        peakRssKb: peakKb,
+        method,
+        stdout: stdout(),
+        stderr: stderr(),
+      });
     });
   });
 }

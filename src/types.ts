@@ -179,4 +179,27 @@ export interface ScanResult {
   readonly findings: readonly Finding[];
   readonly warnings: readonly ScanWarning[];
   readonly stats: ScanStats;
+  /** Set when a baseline was applied (see baseline/baseline.ts). */
+  readonly baseline?: BaselineOutcome;
+}
+
+/** One accepted finding in a baseline file: identified by fingerprint, never by line. */
+export interface BaselineEntry {
+  readonly fingerprint: string;
+  readonly rule: string;
+  /** When set, the entry applies at this path only. */
+  readonly path?: string;
+  readonly reason: string;
+  /** YYYY-MM-DD: from this day on, the entry no longer suppresses. */
+  readonly expires?: string;
+}
+
+/** What applying a baseline did, for the report. */
+export interface BaselineOutcome {
+  readonly file: string;
+  readonly suppressed: number;
+  /** Entries that matched no finding (only judged on full scans): the secret is gone, so can the entry. */
+  readonly stale: readonly BaselineEntry[];
+  /** Entries past their date that matched a finding, which is therefore reported again. */
+  readonly expired: readonly BaselineEntry[];
 }

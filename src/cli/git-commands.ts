@@ -1,14 +1,20 @@
 import path from 'node:path';
+import { configFile } from '../config/load';
+import type { ScannedFile } from '../engine/scan';
+import { ScanCache } from '../engine/scan-cache';
 import { UsageError } from '../errors';
+import { CommitFiles } from '../git/commit-files';
 import { ObjectStore } from '../git/odb';
 import { openRepository, type Repository, resolveRevision } from '../git/repo';
 import { Trees } from '../git/trees';
 import { historySource } from '../sources/history';
 import { rangeSource } from '../sources/range';
 import { stagedSource } from '../sources/staged';
+import type { Provenance } from '../types';
 import { startProgress } from './progress';
-import { type ReportArgs, scanAndReport, setupFor } from './report-run';
+import { baselineFile, type ReportArgs, scanAndReport, setupFor } from './report-run';
 import type { Io } from './run';
+import { VERSION } from './version';
 
 /**
  * The git commands: `staged` (pre-commit), `range BASE..HEAD` (pull requests and pushes) and `history`
@@ -23,6 +29,7 @@ export interface StagedArgs extends ReportArgs {
 export interface RangeArgs extends StagedArgs {
   range?: string | undefined;
   sinceCommit?: string;
+  trustHeadConfig?: boolean;
 }
 
 export interface HistoryArgs extends ReportArgs {
@@ -30,13 +37,14 @@ export interface HistoryArgs extends ReportArgs {
   ref: string[];
   allObjects: boolean;
   quiet: boolean;
+  cache?: string;
 }
 
 export async function stagedCommand(args: StagedArgs, io: Io): Promise<number> {
   return withRepository(args.path, io, async (repo, trees) => {
     const setup = setupFor(rootOf(repo), args, io);
     const source = stagedSource(repo, trees, { maxFileSize: setup.maxFileSize });
-    return (await scanAndReport(source, setup, args, io, { all: args.all })).code;
+    return (await scanAndReport(source, setup, args, io, { all: args.all, partial: true })).code;
   });
 }
 
@@ -48,11 +56,11 @@ export async function rangeCommand(args: RangeArgs, io: Io): Promise<number> {
     args = { ...args, path: args.range, range: undefined };
   const [base, head] = parseRange(args, io.env);
   return withRepository(args.path, io, async (repo, trees) => {
-    const setup = setupFor(rootOf(repo), args, io);
     const from = base === null ? null : await resolveRevision(repo, base);
     const to = await resolveRevision(repo, head);
+    const setup = await rangeSetup(repo, trees, from, args, io);
     const source = rangeSource(repo, trees, from, to, { maxFileSize: setup.maxFileSize });
-    const { code, result } = await scanAndReport(source, setup, args, io, { all: args.all });
+    const { code, result } = await scanAndReport(source, setup, args, io, { all: args.all, partial: true });
     if (source.commits.length === 0)
       io.stderr.write(`keysweep: ${base ?? ''}..${head} holds no commits: nothing to scan\n`);
     if (result.stats.shallow)
@@ -64,16 +72,20 @@ export async function rangeCommand(args: RangeArgs, io: Io): Promise<number> {
 export async function historyCommand(args: HistoryArgs, io: Io): Promise<number> {
   return withRepository(args.path, io, async (repo, trees, store) => {
     const setup = setupFor(rootOf(repo), args, io);
+    const cache = args.cache ? openCache(path.resolve(io.cwd, args.cache), setup) : undefined;
     const source = historySource(repo, trees, {
       maxFileSize: setup.maxFileSize,
       refs: args.ref,
       ...(args.allObjects ? { allObjects: store } : {}),
+      ...(cache ? { cache } : {}),
     });
     const progress = args.quiet ? undefined : startProgress(io);
     try {
       const { code, result } = await scanAndReport(source, setup, args, io, {
         ...(progress ? { onProgress: progress.update } : {}),
+        ...(cache ? { onScanned: (provenance, outcome) => rememberClean(cache, provenance, outcome) } : {}),
       });
+      if (cache) saveCache(cache, io);
       if (result.stats.shallow)
         io.stderr.write('keysweep: this is a shallow clone: history before its boundary is absent\n');
       return code;
@@ -89,6 +101,55 @@ export async function historyCommand(args: HistoryArgs, io: Io): Promise<number>
  * pushes a branch with its root commit (it then sets only the remote's name). A null base means every
  * commit HEAD reaches.
  */
+/**
+ * A pull request must not be able to switch off the checks it is judged by, so in a range the config and
+ * the baseline come from BASE (files outside the working tree, from disk). --trust-head-config reads the
+ * working tree's instead; so does a range with no base.
+ */
+async function rangeSetup(repo: Repository, trees: Trees, base: string | null, args: RangeArgs, io: Io) {
+  const root = rootOf(repo);
+  if (args.trustHeadConfig || base === null || !repo.worktree) return setupFor(root, args, io);
+  const files = await CommitFiles.at(trees, repo.worktree, base);
+  await files.load(configFile(root, io.cwd, args.config));
+  const setup = setupFor(root, args, io, files.read);
+  await files.load(baselineFile(args, setup, io));
+  return setup;
+}
+
+function openCache(dir: string, setup: ReturnType<typeof setupFor>): ScanCache {
+  return ScanCache.open(dir, {
+    version: VERSION,
+    ruleSet: setup.ruleSet,
+    settings: {
+      allowPaths: setup.config.allowPaths,
+      allowSecrets: setup.config.allowSecrets,
+      maxFileSize: setup.maxFileSize,
+    },
+  });
+}
+
+function rememberClean(cache: ScanCache, provenance: Provenance, outcome: ScannedFile): void {
+  if (provenance.kind !== 'history' || provenance.unreachable || outcome.findings > 0) return;
+  const suppressed =
+    Object.keys(outcome.suppressed).length > 0 ? { suppressed: { ...outcome.suppressed } } : {};
+  cache.remember(
+    provenance.blob,
+    provenance.path,
+    outcome.binary ? { bytes: -1 } : { bytes: outcome.bytes, ...suppressed },
+  );
+}
+
+function saveCache(cache: ScanCache, io: Io): void {
+  try {
+    cache.save();
+  } catch (error) {
+    // the report is complete either way: only the next sweep will be slower
+    io.stderr.write(
+      `keysweep: ${cache.file}: cannot write the cache (${(error as NodeJS.ErrnoException).code})\n`,
+    );
+  }
+}
+
 function parseRange(args: RangeArgs, env: NodeJS.ProcessEnv): [string | null, string] {
   if (args.sinceCommit) {
     if (args.range) throw new UsageError('give either BASE..HEAD or --since-commit, not both');

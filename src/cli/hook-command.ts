@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { openRepository } from '../git/repo';
 import { installHook, uninstallHook } from '../hooks/git-hook';
+import { PACKAGE_ROOT } from '../util/package-root';
 import type { Io } from './run';
 
 /** `keysweep install-hook` and `uninstall-hook`: thin wrappers over hooks/git-hook.ts. */
@@ -11,7 +12,7 @@ export interface HookArgs {
 }
 
 /** This keysweep's entry point, by absolute path (from src/cli under ts-jest and from lib/cli alike). */
-const CLI_MAIN = path.resolve(__dirname, '..', '..', 'lib', 'cli', 'main.js');
+const CLI_MAIN = path.join(PACKAGE_ROOT, 'lib', 'cli', 'main.js');
 
 export async function installHookCommand(args: HookArgs, io: Io): Promise<number> {
   const repo = await openRepository(path.resolve(io.cwd, args.path ?? '.'), io.cwd);

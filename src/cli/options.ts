@@ -7,6 +7,12 @@ export function reportOptions<T>(y: Argv<T>) {
   return y
     .option('format', { alias: 'f', choices: FORMATS, default: 'text' as const, describe: 'report format' })
     .option('output', { alias: 'o', type: 'string', describe: 'write the report to this file' })
+    .option('report', {
+      type: 'string',
+      array: true,
+      default: [] as string[],
+      describe: 'also write the report in another format: FORMAT=FILE (e.g. sarif=keysweep.sarif)',
+    })
     .option('redact', {
       type: 'boolean',
       default: true,
@@ -27,6 +33,10 @@ export function reportOptions<T>(y: Argv<T>) {
       array: true,
       default: [] as string[],
       describe: 'extra rule directory or file',
+    })
+    .option('baseline', {
+      type: 'string',
+      describe: 'do not report findings accepted in this baseline file (keysweep baseline create)',
     })
     .option('max-file-size', {
       type: 'string',
@@ -78,6 +88,10 @@ export function historyOptions<T>(y: Argv<T>) {
       type: 'boolean',
       default: false,
       describe: 'also scan blobs no ref reaches (dangling objects), labelled unreachable',
+    })
+    .option('cache', {
+      type: 'string',
+      describe: 'remember blobs found clean in DIR, and skip them next time (same report, much faster)',
     })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no progress display' });
 }

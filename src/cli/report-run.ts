@@ -1,11 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { applyBaseline, type Baseline, loadBaseline } from '../baseline/baseline';
+import type { ReadText } from '../config/read-text';
 import { loadScanSetup, type ScanSetup } from '../config/setup';
 import { type ScanOptions, scan } from '../engine/scan';
 import { KeysweepError, UsageError } from '../errors';
-import { formatJson } from '../report/json';
-import type { Format, Reporter } from '../report/reporter';
-import { formatText } from '../report/text';
+import { reporterFor } from '../report/formats';
+import { FORMATS, type Format } from '../report/reporter';
+import { displayPath } from '../rules/load';
 import type { Source } from '../sources/source';
 import { type ScanResult, SEVERITIES, type Severity } from '../types';
 import { parseSize, SIZE_HINT } from '../util/size';
@@ -19,17 +21,24 @@ import { VERSION } from './version';
 export interface ReportArgs {
   format: Format;
   output?: string;
+  /** Further reports, `FORMAT=FILE` each, written from the same scan. */
+  report?: string[];
   redact: boolean;
   failOn: Severity;
   config?: string;
   rules: string[];
   maxFileSize?: string;
+  baseline?: string;
 }
 
 const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
-const REPORTERS: Record<Format, Reporter> = { text: formatText, json: formatJson };
 
-export function setupFor(root: string, args: ReportArgs, io: Io): ScanSetup & { maxFileSize: number } {
+export function setupFor(
+  root: string,
+  args: ReportArgs,
+  io: Io,
+  read?: ReadText,
+): ScanSetup & { maxFileSize: number } {
   let maxFileSize: number | undefined;
   if (args.maxFileSize !== undefined) {
     maxFileSize = parseSize(args.maxFileSize);
@@ -39,6 +48,7 @@ export function setupFor(root: string, args: ReportArgs, io: Io): ScanSetup & { 
   const setup = loadScanSetup(root, io.cwd, {
     ...(args.config ? { config: args.config } : {}),
     rules: args.rules,
+    ...(read ? { read } : {}),
   });
   return { ...setup, maxFileSize: maxFileSize ?? setup.config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE };
 }
@@ -48,13 +58,26 @@ export async function scanAndReport(
   setup: ScanSetup,
   args: ReportArgs,
   io: Io,
-  options: ScanOptions = {},
+  options: ScanOptions & { partial?: boolean } = {},
 ): Promise<{ code: number; result: ScanResult }> {
-  const result = await scan(source, setup.ruleSet, setup.filters, options);
+  const extra = (args.report ?? []).map(parseExtraReport);
+  const file = baselineFile(args, setup, io);
+  const baseline = file ? loadBaseline(file, displayPath(file, io.cwd), setup.read) : undefined;
+  let result = await scan(source, setup.ruleSet, setup.filters, options);
+  // A change (staged, range) sees only part of what a baseline covers, so it cannot call entries stale.
+  if (baseline) result = withBaseline(result, baseline, !options.partial);
   const color = args.format === 'text' && !args.output && io.stdout.isTTY === true && !io.env.NO_COLOR;
-  const report = REPORTERS[args.format](result, { redact: args.redact, color, version: VERSION });
+  const render = (format: Format, withColor: boolean) =>
+    reporterFor(format)(result, {
+      redact: args.redact,
+      color: withColor,
+      version: VERSION,
+      ruleSet: setup.ruleSet,
+    });
+  const report = render(args.format, color);
   if (args.output) writeReport(path.resolve(io.cwd, args.output), report);
   else io.stdout.write(report);
+  for (const { format, file } of extra) writeReport(path.resolve(io.cwd, file), render(format, false));
   for (const warning of result.warnings) io.stderr.write(`keysweep: ${warning.path}: ${warning.message}\n`);
   return { code: exitCode(result, args.failOn), result };
 }
@@ -63,6 +86,26 @@ export function exitCode(result: ScanResult, failOn: Severity): number {
   const threshold = SEVERITIES.indexOf(failOn);
   if (result.findings.some((finding) => SEVERITIES.indexOf(finding.severity) >= threshold)) return 1;
   return result.warnings.length > 0 ? 2 : 0;
+}
+
+export function baselineFile(args: ReportArgs, setup: ScanSetup, io: Io): string | undefined {
+  return args.baseline ? path.resolve(io.cwd, args.baseline) : setup.config.baseline;
+}
+
+function withBaseline(result: ScanResult, baseline: Baseline, judgeStale: boolean): ScanResult {
+  const today = new Date().toISOString().slice(0, 10);
+  const { findings, outcome } = applyBaseline(result.findings, baseline, today, judgeStale);
+  const suppressed = { ...result.stats.suppressed };
+  if (outcome.suppressed > 0) suppressed.baseline = outcome.suppressed;
+  return { ...result, findings, stats: { ...result.stats, suppressed }, baseline: outcome };
+}
+
+function parseExtraReport(spec: string): { format: Format; file: string } {
+  const match = /^([a-z]+)=(.+)$/.exec(spec);
+  const format = match?.[1] as Format | undefined;
+  if (!match || !format || !FORMATS.includes(format))
+    throw new UsageError(`--report: "${spec}" is not FORMAT=FILE`, `FORMAT is one of ${FORMATS.join(', ')}`);
+  return { format, file: match[2] as string };
 }
 
 function writeReport(file: string, report: string): void {

@@ -1,17 +1,9 @@
 import yargs from 'yargs/yargs';
 import { formatError, KeysweepError, UsageError } from '../errors';
-import {
-  type HistoryArgs,
-  historyCommand,
-  type RangeArgs,
-  rangeCommand,
-  type StagedArgs,
-  stagedCommand,
-} from './git-commands';
-import { type HookArgs, installHookCommand, uninstallHookCommand } from './hook-command';
+import type { HistoryArgs, RangeArgs, StagedArgs } from './git-commands';
+import type { HookArgs } from './hook-command';
 import { changeOptions, historyOptions, worktreeOptions } from './options';
-import { rulesCheckCommand, rulesListCommand } from './rules-command';
-import { type ScanArgs, scanCommand } from './scan-command';
+import type { BaselineCreateArgs, ScanArgs } from './scan-command';
 import { VERSION } from './version';
 
 /**
@@ -52,13 +44,38 @@ function parser() {
           describe: 'BASE..HEAD: commits reachable from HEAD and not from BASE',
         })
         .positional('path', { type: 'string', describe: 'repository (default: the current directory)' })
-        .option('since-commit', { type: 'string', describe: 'shorthand for <commit>..HEAD' }),
+        .option('since-commit', { type: 'string', describe: 'shorthand for <commit>..HEAD' })
+        .option('trust-head-config', {
+          type: 'boolean',
+          default: false,
+          describe:
+            'read config and baseline from the working tree, not from BASE (a change can then relax its own checks)',
+        }),
     )
     .command('history [path]', 'sweep the whole history of every ref, each unique blob once', (y) =>
       historyOptions(y).positional('path', {
         type: 'string',
         describe: 'repository (default: the current directory)',
       }),
+    )
+    .command('baseline <action> [paths..]', 'record the current findings as accepted (create)', (y) =>
+      worktreeOptions(y)
+        .positional('action', { choices: ['create'] as const })
+        .positional('paths', { type: 'string', array: true, describe: 'files or directories' })
+        .option('reason', {
+          type: 'string',
+          default: 'accepted when the baseline was created',
+          describe: 'why these findings are accepted (stored in every entry)',
+        })
+        .option('expires', {
+          type: 'string',
+          describe: 'YYYY-MM-DD: the entries stop suppressing on this day',
+        })
+        .option('any-path', {
+          type: 'boolean',
+          default: false,
+          describe: 'match the secrets wherever they appear, not only at their current paths',
+        }),
     )
     .command('install-hook [path]', 'install a git pre-commit hook that runs `keysweep staged`', (y) =>
       y
@@ -94,6 +111,11 @@ function parser() {
     .exitProcess(false);
 }
 
+const scanModule = () => require('./scan-command') as typeof import('./scan-command');
+const gitModule = () => require('./git-commands') as typeof import('./git-commands');
+const hookModule = () => require('./hook-command') as typeof import('./hook-command');
+const rulesModule = () => require('./rules-command') as typeof import('./rules-command');
+
 export async function run(argv: readonly string[], io: Io): Promise<number> {
   let debug = argv.includes('--debug');
   try {
@@ -106,14 +128,20 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     const args = parsed.args;
     debug = args.debug === true;
     const [command] = args._;
-    if (command === 'scan') return await scanCommand(args as unknown as ScanArgs, io);
-    if (command === 'staged') return await stagedCommand(args as unknown as StagedArgs, io);
-    if (command === 'range') return await rangeCommand(args as unknown as RangeArgs, io);
-    if (command === 'history') return await historyCommand(args as unknown as HistoryArgs, io);
-    if (command === 'install-hook') return await installHookCommand(args as unknown as HookArgs, io);
-    if (command === 'uninstall-hook') return await uninstallHookCommand(args as unknown as HookArgs, io);
-    if (command === 'rules' && args.action === 'list') return rulesListCommand(io);
-    if (command === 'rules') return rulesCheckCommand(args.dir as string | undefined, io);
+    // Each command's module is loaded only when it runs: a pre-commit hook pays for the git reader, not
+    // for the working-tree walker, and neither for the other commands.
+    if (command === 'scan') return await scanModule().scanCommand(args as unknown as ScanArgs, io);
+    if (command === 'staged') return await gitModule().stagedCommand(args as unknown as StagedArgs, io);
+    if (command === 'range') return await gitModule().rangeCommand(args as unknown as RangeArgs, io);
+    if (command === 'history') return await gitModule().historyCommand(args as unknown as HistoryArgs, io);
+    if (command === 'baseline')
+      return await scanModule().baselineCreateCommand(args as unknown as BaselineCreateArgs, io);
+    if (command === 'install-hook')
+      return await hookModule().installHookCommand(args as unknown as HookArgs, io);
+    if (command === 'uninstall-hook')
+      return await hookModule().uninstallHookCommand(args as unknown as HookArgs, io);
+    if (command === 'rules' && args.action === 'list') return rulesModule().rulesListCommand(io);
+    if (command === 'rules') return rulesModule().rulesCheckCommand(args.dir as string | undefined, io);
     throw new UsageError(`unknown command "${String(command)}"`);
   } catch (error) {
     if (error instanceof KeysweepError) {

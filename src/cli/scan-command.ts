@@ -1,6 +1,9 @@
-import { statSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { KeysweepError } from '../errors';
+import { BASELINE_FILE, entriesFor, formatBaseline } from '../baseline/baseline';
+import { scan } from '../engine/scan';
+import { KeysweepError, UsageError } from '../errors';
+import { displayPath } from '../rules/load';
 import { worktreeSource } from '../sources/worktree';
 import { type ReportArgs, scanAndReport, setupFor } from './report-run';
 import type { Io } from './run';
@@ -14,6 +17,47 @@ export interface ScanArgs extends ReportArgs {
 }
 
 export async function scanCommand(args: ScanArgs, io: Io): Promise<number> {
+  const { source, setup } = worktreeScan(args, io);
+  return (await scanAndReport(source, setup, args, io)).code;
+}
+
+export interface BaselineCreateArgs extends ScanArgs {
+  reason: string;
+  expires?: string;
+  anyPath: boolean;
+}
+
+/** `keysweep baseline create [PATH]`: the working tree's current findings, accepted as they are. */
+export async function baselineCreateCommand(args: BaselineCreateArgs, io: Io): Promise<number> {
+  if (
+    args.expires !== undefined &&
+    !(/^\d{4}-\d{2}-\d{2}$/.test(args.expires) && !Number.isNaN(Date.parse(args.expires)))
+  )
+    throw new UsageError(`--expires: "${args.expires}" is not a date (YYYY-MM-DD)`);
+  const { source, setup, root } = worktreeScan(args, io);
+  const result = await scan(source, setup.ruleSet, setup.filters);
+  const entries = entriesFor(result.findings, {
+    reason: args.reason,
+    anyPath: args.anyPath,
+    ...(args.expires ? { expires: args.expires } : {}),
+  });
+  const file = args.output ? path.resolve(io.cwd, args.output) : path.join(root, BASELINE_FILE);
+  try {
+    writeFileSync(file, formatBaseline(entries));
+  } catch (error) {
+    throw new KeysweepError(
+      'E_IO',
+      `${file}: cannot write baseline (${(error as NodeJS.ErrnoException).code})`,
+    );
+  }
+  io.stdout.write(
+    `keysweep: wrote ${entries.length} ${entries.length === 1 ? 'entry' : 'entries'} to ${displayPath(file, io.cwd)}\n`,
+  );
+  for (const warning of result.warnings) io.stderr.write(`keysweep: ${warning.path}: ${warning.message}\n`);
+  return result.warnings.length > 0 ? 2 : 0;
+}
+
+function worktreeScan(args: ScanArgs, io: Io) {
   const targets = (args.paths?.length ? args.paths : ['.']).map((target) => path.resolve(io.cwd, target));
   for (const target of targets) assertExists(target, io.cwd);
   // One directory: paths are relative to it and its .keysweep.yaml applies. Otherwise: the current directory.
@@ -28,7 +72,7 @@ export async function scanCommand(args: ScanArgs, io: Io): Promise<number> {
     gitignore: args.gitignore,
     maxFileSize: setup.maxFileSize,
   });
-  return (await scanAndReport(source, setup, args, io)).code;
+  return { source, setup, root };
 }
 
 function assertExists(target: string, cwd: string): void {

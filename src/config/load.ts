@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
 import { KeysweepError, ProblemsError } from '../errors';
 import { displayPath } from '../rules/load';
 import { parseSize, SIZE_HINT } from '../util/size';
 import { Checker } from '../util/validate';
+import { parseYamlText } from '../util/yaml-text';
+import { type ReadText, readFromDisk } from './read-text';
 
 /**
  * `.keysweep.yaml`: the per-repository configuration. Read from the scanned root (or `--config FILE`);
@@ -14,6 +14,7 @@ import { Checker } from '../util/validate';
  *   disable: [aws.session-token]
  *   rules: [./my-rules]
  *   maxFileSize: 10MiB
+ *   baseline: .keysweep-baseline.json
  */
 export interface Config {
   readonly allowPaths: readonly string[];
@@ -22,6 +23,8 @@ export interface Config {
   /** Absolute rule directories or files, resolved against the config file's folder. */
   readonly rules: readonly string[];
   readonly maxFileSize?: number;
+  /** Baseline file, resolved against the config file's folder. */
+  readonly baseline?: string;
   /** The file it came from, for messages; undefined when no file was found. */
   readonly origin?: string;
 }
@@ -30,12 +33,21 @@ export const CONFIG_FILE = '.keysweep.yaml';
 export const EMPTY_CONFIG: Config = { allowPaths: [], allowSecrets: [], disable: [], rules: [] };
 
 /** Loads `explicit` (which must exist) or `<root>/.keysweep.yaml` (which may not). */
-export function loadConfig(root: string, cwd: string, explicit?: string): Config {
-  const file = explicit ? path.resolve(cwd, explicit) : path.join(root, CONFIG_FILE);
+export function configFile(root: string, cwd: string, explicit?: string): string {
+  return explicit ? path.resolve(cwd, explicit) : path.join(root, CONFIG_FILE);
+}
+
+export function loadConfig(
+  root: string,
+  cwd: string,
+  explicit?: string,
+  read: ReadText = readFromDisk,
+): Config {
+  const file = configFile(root, cwd, explicit);
   const origin = displayPath(file, cwd);
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = read(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (!explicit && code === 'ENOENT') return EMPTY_CONFIG;
@@ -43,7 +55,7 @@ export function loadConfig(root: string, cwd: string, explicit?: string): Config
   }
   let document: unknown;
   try {
-    document = parse(text, { prettyErrors: false }) ?? {};
+    document = parseYamlText(text) ?? {};
   } catch (error) {
     throw new KeysweepError(
       'E_CONFIG',
@@ -56,7 +68,8 @@ export function loadConfig(root: string, cwd: string, explicit?: string): Config
 export function parseConfig(document: unknown, origin: string, baseDir: string): Config {
   const problems: string[] = [];
   const check = new Checker(problems, origin);
-  const fields = check.object(document, ['allow', 'disable', 'rules', 'maxFileSize'], 'the config') ?? {};
+  const fields =
+    check.object(document, ['allow', 'disable', 'rules', 'maxFileSize', 'baseline'], 'the config') ?? {};
   const allowCheck = check.at(`${origin}: allow`);
   const allow =
     fields.allow === undefined ? {} : (allowCheck.object(fields.allow, ['paths', 'secrets']) ?? {});
@@ -72,8 +85,18 @@ export function parseConfig(document: unknown, origin: string, baseDir: string):
     disable: check.strings(fields, 'disable'),
     rules: check.strings(fields, 'rules').map((dir) => path.resolve(baseDir, dir)),
     ...(maxFileSize !== undefined ? { maxFileSize } : {}),
+    ...(fields.baseline !== undefined ? baselineField(check, fields, baseDir) : {}),
     origin,
   };
   if (problems.length > 0) throw new ProblemsError('E_CONFIG', problems);
   return config;
+}
+
+function baselineField(
+  check: Checker,
+  fields: Record<string, unknown>,
+  baseDir: string,
+): { baseline?: string } {
+  const file = check.string(fields, 'baseline');
+  return file ? { baseline: path.resolve(baseDir, file) } : {};
 }

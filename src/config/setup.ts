@@ -4,6 +4,7 @@ import { compilePaths } from '../filter/allowlist';
 import { BUILTIN_RULES_DIR, loadRules } from '../rules/load';
 import type { RuleSet } from '../types';
 import { type Config, loadConfig } from './load';
+import { type ReadText, readFromDisk } from './read-text';
 
 /**
  * Everything a scan needs besides its source, resolved once: the config, the rule set (built-in rules,
@@ -13,14 +14,17 @@ export interface ScanSetup {
   readonly config: Config;
   readonly ruleSet: RuleSet;
   readonly filters: FragmentFilters;
+  /** How the config was read, and so how its baseline must be. */
+  readonly read: ReadText;
 }
 
 export function loadScanSetup(
   root: string,
   cwd: string,
-  options: { config?: string; rules?: readonly string[] },
+  options: { config?: string; rules?: readonly string[]; read?: ReadText },
 ): ScanSetup {
-  const config = loadConfig(root, cwd, options.config);
+  const read = options.read ?? readFromDisk;
+  const config = loadConfig(root, cwd, options.config, read);
   const all = loadRules([BUILTIN_RULES_DIR, ...config.rules, ...(options.rules ?? [])], cwd);
   const known = all.rules.map((rule) => rule.id);
   const unknown = config.disable.filter((id) => !known.includes(id));
@@ -38,5 +42,6 @@ export function loadScanSetup(
     config,
     ruleSet,
     filters: { allowPath: compilePaths(config.allowPaths), allowSecrets: config.allowSecrets },
+    read,
   };
 }

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Io } from '../cli/run';
+import { PACKAGE_ROOT } from '../util/package-root';
 import { buildHistory } from './history-builder';
 import { loadPlan } from './history-plan';
 
@@ -9,7 +10,7 @@ import { loadPlan } from './history-plan';
  * fixture, `fixtures/history/plan.json`) into a new repository at `<dir>` and prints its commits, so the
  * fixture can be inspected with ordinary git tools. Refuses a directory that exists and is not empty.
  */
-export const PACKAGE_ROOT = path.join(__dirname, '..', '..');
+export { PACKAGE_ROOT };
 export const DEFAULT_PLAN = path.join(PACKAGE_ROOT, 'fixtures', 'history', 'plan.json');
 
 const USAGE = 'usage: build-history-cli <dir> [plan.json]';

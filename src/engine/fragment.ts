@@ -1,4 +1,4 @@
-import { type PathMatcher, suppressionOf } from '../filter/allowlist';
+import { matchedLines, type PathMatcher, suppressionOf } from '../filter/allowlist';
 import type { Finding, Fragment, Match, RuleSet } from '../types';
 import { detect } from './detect';
 import { fingerprint } from './fingerprint';
@@ -33,7 +33,13 @@ export function scanFragment(
   const allowedPath = filters.allowPath(fragment.provenance.path);
   const kept: Match[] = [];
   for (const match of detection.matches) {
-    const reason = suppressionOf(match, allowedPath, filters.allowSecrets, fragment.text, lines);
+    let reason = suppressionOf(match, allowedPath, filters.allowSecrets, fragment.text, lines);
+    // A change cannot quietly allowlist its own secret: an allow comment it adds still suppresses, but is
+    // counted apart so the report can say so.
+    if (reason === 'allow-inline' && fragment.before) {
+      const line = matchedLines(fragment.text, match, lines);
+      if (!fragment.before.some((text) => text.includes(line))) reason = 'allow-inline-added';
+    }
     if (reason) suppressed[reason] = (suppressed[reason] ?? 0) + 1;
     else kept.push(match);
   }

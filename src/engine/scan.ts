@@ -1,6 +1,6 @@
 import { decodeText } from '../sources/decode';
 import type { Source } from '../sources/source';
-import type { Finding, RuleSet, ScanResult, ScanStats, ScanWarning } from '../types';
+import type { Finding, Provenance, RuleSet, ScanResult, ScanStats, ScanWarning } from '../types';
 import { type FragmentFilters, scanFragment } from './fragment';
 
 /**
@@ -16,6 +16,15 @@ export interface ScanOptions {
   readonly signal?: AbortSignal;
   /** Called after each item, for progress displays. */
   readonly onProgress?: (stats: Readonly<ScanStats>) => void;
+  /** Called with what each scanned file yielded (for the incremental-sweep cache). */
+  readonly onScanned?: (provenance: Provenance, outcome: ScannedFile) => void;
+}
+
+export interface ScannedFile {
+  readonly bytes: number;
+  readonly binary: boolean;
+  readonly findings: number;
+  readonly suppressed: Readonly<Record<string, number>>;
 }
 
 export async function scan(
@@ -46,6 +55,16 @@ export async function scan(
       continue;
     }
     const { provenance } = item;
+    if (item.kind === 'cached') {
+      if (item.clean.bytes < 0) stats.skipped.binary++;
+      else {
+        stats.files++;
+        stats.bytes += item.clean.bytes;
+        addCounts(stats.suppressed, item.clean.suppressed ?? {});
+      }
+      options.onProgress?.({ ...stats, ...source.stats?.() });
+      continue;
+    }
     if (provenance.kind === 'worktree') {
       if (seenPaths.has(provenance.path)) continue; // overlapping targets, e.g. `scan . src`
       seenPaths.add(provenance.path);
@@ -53,6 +72,12 @@ export async function scan(
     const decoded = decodeText(item.bytes);
     if (decoded.binary) {
       stats.skipped.binary++;
+      options.onScanned?.(provenance, {
+        bytes: item.bytes.length,
+        binary: true,
+        findings: 0,
+        suppressed: {},
+      });
       continue;
     }
     stats.files++;
@@ -64,9 +89,13 @@ export async function scan(
       filters,
     );
     found.push(...outcome.findings);
-    for (const [reason, count] of Object.entries(outcome.suppressed)) {
-      stats.suppressed[reason] = (stats.suppressed[reason] ?? 0) + count;
-    }
+    addCounts(stats.suppressed, outcome.suppressed);
+    options.onScanned?.(provenance, {
+      bytes: item.bytes.length,
+      binary: false,
+      findings: outcome.findings.length,
+      suppressed: outcome.suppressed,
+    });
     options.onProgress?.({ ...stats, ...source.stats?.() });
   }
   const findings = (source.finish ? await source.finish(found) : found).filter((finding) => {
@@ -79,6 +108,10 @@ export async function scan(
   stats.durationMs = Date.now() - started;
   warnings.sort((a, b) => compareText(a.path ?? '', b.path ?? ''));
   return { findings: [...findings].sort(compareFindings), warnings, stats };
+}
+
+function addCounts(into: Record<string, number>, counts: Readonly<Record<string, number>>): void {
+  for (const [reason, count] of Object.entries(counts)) into[reason] = (into[reason] ?? 0) + count;
 }
 
 function textOf(bytes: Buffer): string[] {

@@ -37,7 +37,12 @@ export function suppressionOf(
 }
 
 function hasInlineAllow(text: string, match: Match, lines: LineIndex): boolean {
+  return matchedLines(text, match, lines).includes(INLINE_ALLOW);
+}
+
+/** The whole line (or lines) a match sits on. */
+export function matchedLines(text: string, match: Match, lines: LineIndex): string {
   const first = lines.lineOf(match.start);
   const last = lines.lineOf(match.end - 1);
-  return text.slice(lines.lineStart(first), lines.lineEnd(last)).includes(INLINE_ALLOW);
+  return text.slice(lines.lineStart(first), lines.lineEnd(last));
 }

@@ -3,6 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import git from 'isomorphic-git';
 import { KeysweepError } from '../errors';
+import { type IndexEntry, parseIndex } from './index-file';
 
 /**
  * The repository as found on disk, and the only module that talks to isomorphic-git: finding the
@@ -130,34 +131,33 @@ export async function listAllRefs(repo: Repository): Promise<Ref[]> {
   return refs.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-export interface IndexEntry {
-  readonly path: string;
-  readonly oid: string;
-  readonly mode: number;
-}
+export type { IndexEntry };
 
 /** The index (staging area): every staged path with its blob id. */
 export async function readIndex(repo: Repository): Promise<IndexEntry[]> {
   if (!repo.worktree) throw new KeysweepError('E_GIT', `${repo.gitdir}: a bare repository has no index`);
-  const entries: IndexEntry[] = [];
-  await git.walk({
-    fs,
-    dir: repo.worktree,
-    gitdir: repo.gitdir,
-    trees: [git.STAGE()],
-    map: async (filepath, [entry]) => {
-      if (!entry || filepath === '.') return true;
-      if ((await entry.type()) === 'blob') {
-        entries.push({ path: filepath, oid: await entry.oid(), mode: await entry.mode() });
-      }
-      return true;
-    },
-  });
-  return entries;
+  const file = path.join(repo.gitdir, 'index');
+  let data: Buffer;
+  try {
+    data = readFileSync(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []; // nothing staged yet
+    throw new KeysweepError(
+      'E_GIT',
+      `${file}: cannot read the index (${(error as NodeJS.ErrnoException).code})`,
+    );
+  }
+  return parseIndex(data, file);
 }
 
 /** A value of the repository's own config (`.git/config`); global and system config are not read. */
 export async function configValue(repo: Repository, key: string): Promise<string | undefined> {
   const value = await git.getConfig({ fs, gitdir: repo.commondir, path: key }).catch(() => undefined);
   return typeof value === 'string' ? value : undefined;
+}
+
+/** The parents of a commit (an annotated tag is peeled); none for a root commit. */
+export async function commitParents(repo: Repository, revision: string): Promise<string[]> {
+  const oid = await resolveRevision(repo, revision);
+  return (await git.readCommit({ fs, gitdir: repo.commondir, oid })).commit.parent;
 }

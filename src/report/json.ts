@@ -30,6 +30,7 @@ export function formatJson(result: ScanResult, options: ReportOptions): string {
     })),
     warnings: result.warnings,
     stats: result.stats,
+    ...(result.baseline ? { baseline: result.baseline } : {}),
   };
   return `${JSON.stringify(report, null, 2)}\n`;
 }

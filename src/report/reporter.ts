@@ -1,4 +1,4 @@
-import type { ScanResult } from '../types';
+import type { RuleSet, ScanResult } from '../types';
 
 /** A reporter is pure: a scan result in, the whole report text out. */
 export interface ReportOptions {
@@ -7,9 +7,11 @@ export interface ReportOptions {
   /** ANSI colour, only when writing to a terminal and NO_COLOR is unset. */
   readonly color: boolean;
   readonly version: string;
+  /** The rules the scan ran with: SARIF describes each of them in `tool.driver.rules`. */
+  readonly ruleSet: RuleSet;
 }
 
 export type Reporter = (result: ScanResult, options: ReportOptions) => string;
 
-export const FORMATS = ['text', 'json'] as const;
+export const FORMATS = ['text', 'json', 'sarif', 'github', 'markdown', 'junit'] as const;
 export type Format = (typeof FORMATS)[number];

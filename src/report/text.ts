@@ -1,5 +1,13 @@
-import { type Finding, type ScanResult, SEVERITIES, type Severity } from '../types';
+import {
+  type BaselineEntry,
+  type BaselineOutcome,
+  type Finding,
+  type ScanResult,
+  SEVERITIES,
+  type Severity,
+} from '../types';
 import { formatBytes } from '../util/size';
+import { byRemediation, SKIP_WORDS, SUPPRESSION_WORDS } from './describe';
 import { shownSecret } from './redact';
 import type { ReportOptions } from './reporter';
 
@@ -61,19 +69,11 @@ function originOf(finding: Finding): string | undefined {
 }
 
 function remediations(findings: readonly Finding[]): string[] {
-  const byText = new Map<string, Finding[]>();
-  for (const finding of findings)
-    byText.set(finding.remediation, [...(byText.get(finding.remediation) ?? []), finding]);
-  const entries = [...byText].sort(([, a], [, b]) => rank(b) - rank(a));
-  return entries.flatMap(([text, group]) => {
+  return byRemediation(findings).flatMap(([text, group]) => {
     const places = group.map((f) => `${printablePath(f.provenance.path)}:${f.location.line}`);
     const shown = places.length > 5 ? [...places.slice(0, 5), `and ${places.length - 5} more`] : places;
     return [`- ${shown.join(', ')}`, ...wrap(text, 96).map((line) => `  ${line}`)];
   });
-}
-
-function rank(group: readonly Finding[]): number {
-  return Math.max(...group.map((finding) => SEVERITIES.indexOf(finding.severity)));
 }
 
 function summary(result: ScanResult): string {
@@ -105,31 +105,29 @@ function summary(result: ScanResult): string {
     lines.push(`submodules (not entered): ${stats.submodules.map(printablePath).join(', ')}`);
   if (skipped.length > 0) lines.push(`skipped: ${skipped.join(', ')}`);
   if (suppressed.length > 0) lines.push(`not reported: ${suppressed.join(', ')}`);
+  if (result.baseline) lines.push(...baselineLines(result.baseline));
   return lines.join('\n');
 }
 
-const SKIP_WORDS: Record<string, string> = {
-  binary: 'binary',
-  tooLarge: 'too large',
-  unreadable: 'unreadable',
-  symlink: 'symlinks (not followed)',
-  special: 'special files (FIFO, socket, device)',
-};
+function baselineLines(outcome: BaselineOutcome): string[] {
+  const entry = (e: BaselineEntry) =>
+    `  ${e.rule} ${e.path === undefined ? '(any path)' : printablePath(e.path)} ${e.fingerprint.slice(0, 12)}`;
+  const lines: string[] = [];
+  if (outcome.expired.length > 0)
+    lines.push(
+      `baseline ${printablePath(outcome.file)}: ${plural(outcome.expired.length, 'entry', 'entries')} expired, so reported again:`,
+      ...outcome.expired.map((e) => `${entry(e)} (expired ${e.expires})`),
+    );
+  if (outcome.stale.length > 0)
+    lines.push(
+      `baseline ${printablePath(outcome.file)}: ${plural(outcome.stale.length, 'entry', 'entries')} no longer match anything (remove them):`,
+      ...outcome.stale.map(entry),
+    );
+  return lines;
+}
 
-/** Why candidates were not reported, named for people (the JSON report keeps the short keys). */
-const SUPPRESSION_WORDS: Record<string, string> = {
-  entropy: 'too little entropy',
-  shape: 'not key-shaped',
-  context: 'without AWS context',
-  'rule-allowlist': 'documentation examples or placeholders',
-  'allow-path': 'in allowlisted paths',
-  'allow-secret': 'allowlisted secrets',
-  'allow-inline': 'on keysweep:allow lines',
-  'already-present': 'already there before the change',
-};
-
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
+function plural(count: number, word: string, many = `${word}s`): string {
+  return `${count} ${count === 1 ? word : many}`;
 }
 
 /** File names are data: control characters (newlines, terminal escapes) are shown escaped, never sent raw. */

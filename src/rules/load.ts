@@ -1,12 +1,13 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
 import { KeysweepError, ProblemsError } from '../errors';
 import type { RuleSet } from '../types';
+import { PACKAGE_ROOT } from '../util/package-root';
+import { parseYamlText } from '../util/yaml-text';
 import { parseRuleFile } from './schema';
 
-/** The rules shipped with keysweep (`rules/` at the package root, beside `lib/` and `src/`). */
-export const BUILTIN_RULES_DIR = path.resolve(__dirname, '..', '..', 'rules');
+/** The rules shipped with keysweep (`rules/` at the package root). */
+export const BUILTIN_RULES_DIR = path.join(PACKAGE_ROOT, 'rules');
 
 /**
  * Loads every `*.yaml`/`*.yml` file of the given directories (or single files), in name order, and
@@ -69,7 +70,7 @@ function parseYaml(file: string, origin: string, problems: string[]): unknown {
     return undefined;
   }
   try {
-    return parse(text, { prettyErrors: false });
+    return parseYamlText(text);
   } catch (error) {
     problems.push(`${origin}: invalid YAML: ${(error as Error).message.split('\n')[0]}`);
     return undefined;

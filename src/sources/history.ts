@@ -1,3 +1,4 @@
+import type { ScanCache } from '../engine/scan-cache';
 import type { Commit } from '../git/objects';
 import { isBlobMode, isSubmoduleMode, isTreeMode, parseTagTarget } from '../git/objects';
 import { headCommit, listAllRefs, type Ref, type Repository } from '../git/repo';
@@ -20,6 +21,8 @@ export interface HistoryOptions {
   readonly refs?: readonly string[];
   /** Also scan blobs that no ref reaches (dangling objects), labelled unreachable. */
   readonly allObjects?: { allObjectIds(): Promise<string[]> };
+  /** Blobs an earlier sweep found clean: yielded as such, not read again. */
+  readonly cache?: ScanCache;
 }
 
 const MAX_REFS = 10;
@@ -55,12 +58,16 @@ export function historySource(repo: Repository, trees: Trees, options: HistoryOp
         await newBlobs(trees, commit.tree, '', { seenTrees, seenBlobs, submodules, fresh, damaged });
         yield* brokenItems(damaged);
         for (const blob of fresh) {
-          yield await blobItem(trees, blob.oid, blob.path, options.maxFileSize, {
+          const provenance = {
             kind: 'history',
             path: blob.path,
             blob: blob.oid,
             ...placeholderFacts(commit),
-          });
+          } as const;
+          const clean = options.cache?.get(blob.oid, blob.path);
+          yield clean
+            ? { kind: 'cached', provenance, clean }
+            : await blobItem(trees, blob.oid, blob.path, options.maxFileSize, provenance);
         }
       }
       if (options.allObjects)

@@ -1,3 +1,4 @@
+import type { CleanBlob } from '../engine/scan-cache';
 import type { Finding, Provenance, ScanStats, SkipReason } from '../types';
 
 /**
@@ -14,7 +15,9 @@ export type SourceItem =
       /** Earlier versions: only secrets absent from all of them are reported (unless --all). */
       readonly before?: readonly Buffer[];
     }
-  | { readonly kind: 'skip'; readonly path: string; readonly reason: SkipReason; readonly detail?: string };
+  | { readonly kind: 'skip'; readonly path: string; readonly reason: SkipReason; readonly detail?: string }
+  /** A blob an earlier sweep under the same rules found clean (see engine/scan-cache.ts): not read again. */
+  | { readonly kind: 'cached'; readonly provenance: Provenance; readonly clean: CleanBlob };
 
 export interface Source {
   items(): AsyncIterable<SourceItem>;

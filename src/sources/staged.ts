@@ -29,14 +29,15 @@ async function* stagedItems(
 ): AsyncGenerator<SourceItem> {
   const head = await headCommit(repo);
   const headTree = head ? (await trees.commit(head)).tree : null;
-  const headBlobs = new Set<string>();
-  if (headTree) await collect(trees, headTree, headBlobs);
+  // HEAD's files by path, read once: one pass over HEAD's trees instead of a lookup per staged file
+  const headFiles = headTree ? await filesOf(trees, headTree) : new Map<string, string>();
+  const headBlobs = new Set(headFiles.values());
   for (const entry of await readIndex(repo)) {
     if ((entry.mode & 0o170000) === 0o160000) {
       submodules.push(entry.path);
       continue;
     }
-    const before = headTree ? await trees.blobAt(headTree, entry.path) : undefined;
+    const before = headFiles.get(entry.path);
     if (before === entry.oid) continue;
     if (!before && headBlobs.has(entry.oid)) continue; // moved or copied unchanged: nothing new
     const info = await trees.objects.info(entry.oid);
@@ -65,7 +66,7 @@ async function* stagedItems(
   }
 }
 
-async function collect(trees: Trees, tree: string, into: Set<string>): Promise<void> {
+async function filesOf(trees: Trees, tree: string): Promise<Map<string, string>> {
   const { changed } = await trees.diff(null, tree);
-  for (const blob of changed) into.add(blob.oid);
+  return new Map(changed.map((blob) => [blob.path, blob.oid]));
 }

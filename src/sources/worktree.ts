@@ -29,6 +29,8 @@ export function worktreeSource(options: WorktreeOptions): Source {
 
 const ALWAYS_EXCLUDED = ['**/.git', '**/.git/**'];
 const READS_IN_FLIGHT = 16;
+/** What a regex `.` does not match, and so what fast-glob's matcher cannot match in a name. */
+const LINE_BREAK = /[\n\r\u2028\u2029]/;
 
 async function* walkWorktree(options: WorktreeOptions): AsyncGenerator<SourceItem> {
   const pending: Promise<SourceItem | undefined>[] = [];
@@ -66,21 +68,51 @@ async function* listEntries(options: WorktreeOptions): AsyncGenerator<Entry> {
       if (wanted(entry)) yield entry;
       continue;
     }
-    const unreadableDirs: Entry[] = [];
-    const found = await fg.glob(options.include.length > 0 ? [...options.include] : ['**'], {
-      cwd: target,
-      dot: true,
-      onlyFiles: false,
-      followSymbolicLinks: false,
-      objectMode: true,
+    // Globs prune the walk (fast-glob does not descend into excluded directories); `wanted` decides.
+    const globs = {
+      patterns: options.include.length > 0 ? [...options.include] : ['**'],
       ignore: [...ALWAYS_EXCLUDED, ...options.exclude],
-      fs: readdirWrapper(options.root, unreadableDirs, ignores),
-    });
-    yield* unreadableDirs;
-    for (const { path: relativePath, dirent } of found) {
-      if (dirent.isDirectory()) continue;
-      const absolute = path.join(target, relativePath);
-      const entry = { absolute, relative: relativeTo(options.root, absolute), type: typeOf(dirent) };
+    };
+    yield* walkDirectory(target, options, ignores, wanted, globs);
+  }
+}
+
+async function* walkDirectory(
+  target: string,
+  options: WorktreeOptions,
+  ignores: GitIgnore | undefined,
+  wanted: (entry: Entry) => boolean,
+  globs: { patterns: string[]; ignore: string[] } = { patterns: ['**'], ignore: ALWAYS_EXCLUDED },
+): AsyncGenerator<Entry> {
+  const unreadableDirs: Entry[] = [];
+  const lineBreakNames: fs.Dirent[] = [];
+  const found = await fg.glob(globs.patterns, {
+    cwd: target,
+    dot: true,
+    onlyFiles: false,
+    followSymbolicLinks: false,
+    objectMode: true,
+    ignore: globs.ignore,
+    fs: readdirWrapper(options.root, unreadableDirs, ignores, lineBreakNames),
+  });
+  yield* unreadableDirs;
+  const entryOf = (absolute: string, dirent: { isSymbolicLink(): boolean; isFile(): boolean }): Entry => ({
+    absolute,
+    relative: relativeTo(options.root, absolute),
+    type: typeOf(dirent),
+  });
+  for (const { path: relativePath, dirent } of found) {
+    if (dirent.isDirectory()) continue;
+    const entry = entryOf(path.join(target, relativePath), dirent);
+    if (wanted(entry)) yield entry;
+  }
+  // fast-glob's matcher never matches a name with a line break in it, so such files would vanish
+  // silently; they are listed here, and such directories walked on their own.
+  for (const dirent of lineBreakNames) {
+    const absolute = path.join(dirent.parentPath ?? dirent.path, dirent.name);
+    if (dirent.isDirectory()) yield* walkDirectory(absolute, options, ignores, wanted);
+    else {
+      const entry = entryOf(absolute, dirent);
       if (wanted(entry)) yield entry;
     }
   }
@@ -96,6 +128,7 @@ function readdirWrapper(
   root: string,
   unreadable: Entry[],
   ignores: GitIgnore | undefined,
+  lineBreakNames: fs.Dirent[],
 ): Partial<typeof fs> {
   const readdir = ((
     dir: string,
@@ -112,13 +145,16 @@ function readdirWrapper(
         });
         return callback(null, []);
       }
-      if (!ignores) return callback(null, entries);
-      callback(
-        null,
-        entries.filter(
-          (entry) => !(entry.isDirectory() && ignores.ignores(path.join(dir, entry.name), true)),
-        ),
+      const kept = entries.filter(
+        (entry) => !(entry.isDirectory() && ignores?.ignores(path.join(dir, entry.name), true)),
       );
+      for (const entry of kept) {
+        if (!LINE_BREAK.test(entry.name)) continue;
+        // remember where it was found: Dirent.parentPath is only in newer Node releases
+        Object.assign(entry, { parentPath: dir });
+        lineBreakNames.push(entry);
+      }
+      callback(null, kept);
     });
   }) as typeof fs.readdir;
   return { readdir };

@@ -107,6 +107,33 @@ test('--output writes the report to a file', async () => {
   expect(JSON.parse(readFileSync(out, 'utf8')).findings).toHaveLength(6);
 });
 
+test('--report FORMAT=FILE writes further reports from the same scan', async () => {
+  const json = tree.path('../keysweep-extra.json');
+  const text = tree.path('../keysweep-extra.txt');
+  const result = await runCli([
+    'scan',
+    tree.root,
+    '--format',
+    'json',
+    '--report',
+    `json=${json}`,
+    '--report',
+    `text=${text}`,
+  ]);
+  expect(result.code).toBe(1);
+  const extra = readFileSync(json, 'utf8');
+  // the same scan: identical to stdout but for nothing at all (durationMs included)
+  expect(extra).toBe(result.stdout);
+  expect(readFileSync(text, 'utf8')).toMatch(/^\.env:1:19 +critical +aws\.access-key-id/);
+  expect(readFileSync(text, 'utf8')).not.toContain('\u001b['); // never coloured
+
+  const bad = await runCli(['scan', tree.root, '--report', 'pdf=x.pdf']);
+  expect(bad.code).toBe(2);
+  expect(bad.stderr).toBe(
+    'keysweep: --report: "pdf=x.pdf" is not FORMAT=FILE (FORMAT is one of text, json, sarif, github, markdown, junit)\n',
+  );
+});
+
 test('.gitignore is honoured inside a git repository, and --no-gitignore turns that off', async () => {
   const repo = new TempTree();
   try {
@@ -166,3 +193,24 @@ function stdoutHasNoSecret(text: string): boolean {
     (secret) => !text.includes(secret),
   );
 }
+
+test('files and directories whose names hold a line break are scanned, not silently dropped', async () => {
+  const odd = new TempTree();
+  try {
+    const text = `AWS_ACCESS_KEY_ID=${pair.id}\nAWS_SECRET_ACCESS_KEY=${pair.secret}\n`;
+    odd.write('two\nlines.env', text);
+    odd.write('dir\r\nname/inner.env', text);
+    odd.write('plain.txt', 'nothing\n');
+    const { stdout } = await runCli(['scan', odd.root, '--format', 'json']);
+    const report = JSON.parse(stdout);
+    expect([...new Set(report.findings.map((f: { file: string }) => f.file))].sort()).toEqual([
+      'dir\r\nname/inner.env',
+      'two\nlines.env',
+    ]);
+    expect(report.stats.files).toBe(3);
+    const text2 = await runCli(['scan', odd.root]);
+    expect(text2.stdout).toContain('"two\\nlines.env":1:19'); // shown quoted and escaped, never as a raw line break
+  } finally {
+    odd.remove();
+  }
+});

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { type BuiltHistory, buildHistory } from '../../src/devtools/history-builder';
 import type { HistoryPlan } from '../../src/devtools/history-plan';
@@ -182,4 +182,44 @@ test('progress goes to stderr on a terminal only, and --quiet silences it', asyn
   expect(quiet.stderr).toBe('');
   const piped = await runCli(['history', repo, '--format', 'json']);
   expect(piped.stderr).toBe('');
+});
+
+test('--cache: a second sweep gives the same report without reading the blobs it found clean', async () => {
+  const copy = new TempTree();
+  try {
+    cpSync(tree.path('repo'), copy.path('repo'), { recursive: true });
+    const repo = copy.path('repo');
+    const cache = copy.path('cache');
+    const strip = (stdout: string) => stdout.replace(/"durationMs": \d+/, '"durationMs": 0');
+    const first = await runCli(['history', repo, '--format', 'json', '--no-redact', '--cache', cache]);
+    expect(strip(first.stdout)).toBe(strip(`${JSON.stringify(report, null, 2)}\n`));
+    const [file] = readdirSync(cache);
+    const entries = Object.keys(JSON.parse(readFileSync(path.join(cache, file as string), 'utf8')).clean);
+    expect(entries.length).toBeGreaterThan(10);
+
+    // Remove a clean blob from the repository: a sweep that read it would warn about it.
+    const readme = entries.find((entry) => entry.endsWith('\0README.md'))?.split('\0')[0] as string;
+    rmSync(path.join(repo, '.git', 'objects', readme.slice(0, 2), readme.slice(2)));
+    const second = await runCli(['history', repo, '--format', 'json', '--no-redact', '--cache', cache]);
+    expect(second.stderr).toBe('');
+    expect(strip(second.stdout)).toBe(strip(first.stdout));
+    const uncached = await runCli(['history', repo, '--format', 'json']);
+    expect(uncached.stderr).toMatch(/^keysweep: README\.md: blob [0-9a-f]{12} is missing\n$/);
+
+    // Other rules, another cache: nothing is reused.
+    const otherRules = await runCli([
+      'history',
+      repo,
+      '--format',
+      'json',
+      '--cache',
+      cache,
+      '--max-file-size',
+      '1MB',
+    ]);
+    expect(otherRules.stderr).toContain('README.md');
+    expect(readdirSync(cache)).toHaveLength(2);
+  } finally {
+    copy.remove();
+  }
 });
