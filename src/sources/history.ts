@@ -1,11 +1,12 @@
 import type { ScanCache } from '../engine/scan-cache';
 import type { Commit } from '../git/objects';
-import { isBlobMode, isSubmoduleMode, isTreeMode, parseTagTarget } from '../git/objects';
+import { parseTagTarget } from '../git/objects';
 import { headCommit, listAllRefs, type Ref, type Repository } from '../git/repo';
-import type { Trees } from '../git/trees';
+import { MissingObjectError, type Trees } from '../git/trees';
 import type { Finding, HistoryFacts } from '../types';
 import { ancestors, type BrokenObject, brokenItems, brokenObject, oldestFirst } from './range';
 import type { Source, SourceItem } from './source';
+import { keyOf, TreeGraph } from './tree-graph';
 
 /**
  * The history source, for one-off sweeps: every commit reachable from every ref (or the `--ref`s named),
@@ -30,7 +31,7 @@ const MAX_REFS = 10;
 export function historySource(repo: Repository, trees: Trees, options: HistoryOptions): Source {
   let ordered: Commit[] = [];
   const tips = new Map<string, string[]>();
-  const seenBlobs = new Set<string>();
+  const graph = new TreeGraph();
   const submodules = new Set<string>();
   let shallow = false;
   let commitsDone = 0;
@@ -50,12 +51,11 @@ export function historySource(repo: Repository, trees: Trees, options: HistoryOp
       shallow = walked.shallow;
       yield* brokenItems([...broken, ...walked.broken]);
       ordered = oldestFirst([...walked.commits.values()]);
-      const seenTrees = new Set<string>();
       for (const commit of ordered) {
         commitsDone++;
         const fresh: { path: string; oid: string }[] = [];
         const damaged: BrokenObject[] = [];
-        await newBlobs(trees, commit.tree, '', { seenTrees, seenBlobs, submodules, fresh, damaged });
+        await newBlobs(trees, commit.tree, '', { graph, submodules, fresh, damaged });
         yield* brokenItems(damaged);
         for (const blob of fresh) {
           const provenance = {
@@ -70,10 +70,9 @@ export function historySource(repo: Repository, trees: Trees, options: HistoryOp
             : await blobItem(trees, blob.oid, blob.path, options.maxFileSize, provenance);
         }
       }
-      if (options.allObjects)
-        yield* unreachableItems(trees, options.allObjects, seenBlobs, options.maxFileSize);
+      if (options.allObjects) yield* unreachableItems(trees, options.allObjects, graph, options.maxFileSize);
     },
-    finish: async (findings) => attachFacts(findings, trees, ordered, tips, await headCommit(repo)),
+    finish: async (findings) => attachFacts(findings, graph, ordered, tips, await headCommit(repo)),
     stats: () => ({ commits: commitsDone, shallow, submodules: [...submodules].sort() }),
   };
 }
@@ -99,8 +98,7 @@ async function peel(trees: Trees, oid: string): Promise<string | undefined> {
 }
 
 interface WalkState {
-  readonly seenTrees: Set<string>;
-  readonly seenBlobs: Set<string>;
+  readonly graph: TreeGraph;
   readonly submodules: Set<string>;
   /** Blobs met for the first time in this commit, with the path they were met at. */
   readonly fresh: { path: string; oid: string }[];
@@ -108,25 +106,64 @@ interface WalkState {
   readonly damaged: BrokenObject[];
 }
 
+const SPACE = 0x20;
+const DIGIT_1 = 0x31;
+const DIGIT_4 = 0x34;
+
+/**
+ * Walks a tree not read before, recording its children in the graph and each blob met for the first
+ * time. Entries are read straight from the tree's bytes (mode by its leading digits: 40000 a tree, 10xxxx
+ * a file, 160000 a submodule, 120000 a symlink, which is skipped), and names are decoded only where a
+ * path is needed: this loop runs for every entry of every distinct tree in the history.
+ */
 async function newBlobs(trees: Trees, tree: string, prefix: string, state: WalkState): Promise<void> {
-  if (state.seenTrees.has(tree)) return;
-  state.seenTrees.add(tree);
-  let entries: Awaited<ReturnType<Trees['entries']>>;
+  const { graph } = state;
+  const number = graph.number(keyOf(tree));
+  if (graph.isRead(number)) return;
+  let data: Buffer;
   try {
-    entries = await trees.entries(tree);
+    const object = await trees.objects.read(tree);
+    if (object?.type !== 'tree') throw new MissingObjectError(tree, 'tree');
+    data = object.data;
   } catch (error) {
+    graph.setChildren(number, []);
     state.damaged.push(brokenObject(`tree ${tree} at ${prefix || '/'}`, error));
     return;
   }
-  for (const entry of entries) {
-    const path = prefix + entry.name;
-    if (isTreeMode(entry.mode)) await newBlobs(trees, entry.oid, `${path}/`, state);
-    else if (isSubmoduleMode(entry.mode)) state.submodules.add(path);
-    else if (isBlobMode(entry.mode) && !state.seenBlobs.has(entry.oid)) {
-      state.seenBlobs.add(entry.oid);
-      state.fresh.push({ path, oid: entry.oid });
+  const children: number[] = [];
+  let offset = 0;
+  while (offset < data.length) {
+    const space = data.indexOf(SPACE, offset);
+    const nul = space < 0 ? -1 : data.indexOf(0, space);
+    if (nul < 0 || nul + 21 > data.length) {
+      state.damaged.push({ what: `tree ${tree} at ${prefix || '/'}`, problem: 'malformed tree entry' });
+      break;
     }
+    const first = data[offset];
+    const second = data[offset + 1];
+    const isTree = first === DIGIT_4;
+    const isFile = first === DIGIT_1 && second === 0x30;
+    if (isTree || isFile) {
+      const child = graph.number(data.toString('latin1', nul + 1, nul + 21));
+      if (isTree) {
+        children.push(child);
+        if (!graph.isRead(child)) {
+          const oid = data.toString('hex', nul + 1, nul + 21);
+          await newBlobs(trees, oid, `${prefix}${data.toString('utf8', space + 1, nul)}/`, state);
+        }
+      } else {
+        children.push(~child);
+        if (graph.firstSighting(child)) {
+          const oid = data.toString('hex', nul + 1, nul + 21);
+          state.fresh.push({ path: prefix + data.toString('utf8', space + 1, nul), oid });
+        }
+      }
+    } else if (first === DIGIT_1 && second === 0x36) {
+      state.submodules.add(prefix + data.toString('utf8', space + 1, nul));
+    }
+    offset = nul + 21;
   }
+  graph.setChildren(number, children);
 }
 
 async function blobItem(
@@ -151,11 +188,11 @@ async function blobItem(
 async function* unreachableItems(
   trees: Trees,
   store: NonNullable<HistoryOptions['allObjects']>,
-  seenBlobs: ReadonlySet<string>,
+  graph: TreeGraph,
   maxFileSize: number,
 ): AsyncGenerator<SourceItem> {
   for (const oid of await store.allObjectIds()) {
-    if (seenBlobs.has(oid)) continue;
+    if (graph.hasSeenBlob(oid)) continue;
     const info = await trees.objects.info(oid).catch(() => undefined);
     if (info?.type !== 'blob') continue;
     const path = `(unreachable)/${oid}`;
@@ -183,23 +220,25 @@ function placeholderFacts(commit: Commit): HistoryFacts {
 }
 
 /** Fills in commits, presentAtHead and refs for every finding from a reachable blob. */
-async function attachFacts(
+function attachFacts(
   findings: readonly Finding[],
-  trees: Trees,
+  graph: TreeGraph,
   ordered: readonly Commit[],
   tips: ReadonlyMap<string, string[]>,
   head: string | null,
-): Promise<Finding[]> {
-  const fingerprintsByBlob = new Map<string, Set<string>>();
+): Finding[] {
+  const fingerprintsByBlob = new Map<number, Set<string>>();
   for (const finding of findings) {
     if (finding.provenance.kind !== 'history' || finding.provenance.unreachable) continue;
-    const set = fingerprintsByBlob.get(finding.provenance.blob) ?? new Set<string>();
+    const blob = graph.find(finding.provenance.blob);
+    if (blob === undefined) continue;
+    const set = fingerprintsByBlob.get(blob) ?? new Set<string>();
     set.add(finding.fingerprint);
-    fingerprintsByBlob.set(finding.provenance.blob, set);
+    fingerprintsByBlob.set(blob, set);
   }
   if (fingerprintsByBlob.size === 0) return [...findings];
 
-  const memo = new Map<string, readonly string[]>();
+  const holds = graph.holder(new Set(fingerprintsByBlob.keys()));
   const commitsHolding = new Map<string, number>();
   const refsHolding = new Map<string, Set<string>>();
   const truncated = new Set<string>();
@@ -207,7 +246,7 @@ async function attachFacts(
   let atHead = new Set<string>();
   for (const commit of ordered) {
     const fingerprints = new Set<string>();
-    for (const blob of await targetBlobs(trees, commit.tree, fingerprintsByBlob, memo)) {
+    for (const blob of holds(graph.number(keyOf(commit.tree)))) {
       for (const fingerprint of fingerprintsByBlob.get(blob) ?? []) fingerprints.add(fingerprint);
     }
     if (commit.sha === head) atHead = fingerprints;
@@ -234,28 +273,6 @@ async function attachFacts(
       },
     };
   });
-}
-
-/** The blobs with findings inside a tree, memoised per tree id (each distinct tree is read once). */
-async function targetBlobs(
-  trees: Trees,
-  tree: string,
-  targets: ReadonlyMap<string, unknown>,
-  memo: Map<string, readonly string[]>,
-): Promise<readonly string[]> {
-  const known = memo.get(tree);
-  if (known) return known;
-  const found = new Set<string>();
-  // A damaged tree was reported during the walk; here it simply holds nothing we can count.
-  const entries = await trees.entries(tree).catch(() => []);
-  for (const entry of entries) {
-    if (isTreeMode(entry.mode))
-      for (const blob of await targetBlobs(trees, entry.oid, targets, memo)) found.add(blob);
-    else if (isBlobMode(entry.mode) && targets.has(entry.oid)) found.add(entry.oid);
-  }
-  const result = [...found];
-  memo.set(tree, result);
-  return result;
 }
 
 /** For each commit, the refs it is reachable from (at most MAX_REFS names, and whether more exist). */
