@@ -218,3 +218,40 @@ test('a truncated packfile is named and exit 2; nothing is silently lost', async
     repo.remove();
   }
 });
+
+test('the stash and remote-tracking refs are swept; --all-objects adds dangling blobs, labelled unreachable', async () => {
+  const repo = new GitRepo();
+  const work = new GitRepo();
+  try {
+    repo.commit('skeleton', { 'README.md': '# x\n', 'app.env': 'REGION=eu-west-1\n' });
+    repo.git('checkout', '-q', '-b', 'topic');
+    repo.commit('deploy key on a branch', { 'deploy.env': envFile(other) });
+    repo.git('checkout', '-q', 'main');
+    repo.write('app.env', envFile(leaked));
+    repo.git('stash', '-q'); // this key now lives only in refs/stash
+    const dangling = keys.keyId();
+    const blob = repo.git('hash-object', '-w', repo.write('loose.txt', `id=${dangling}\n`));
+
+    // a clone that has the branch only as a remote-tracking ref
+    work.git('remote', 'add', 'origin', repo.root);
+    work.git('fetch', '-q', 'origin', 'topic');
+    const remote = await json(['history', work.root]);
+    expect(secretsOf(remote.report)).toEqual([other.id, other.secret].sort());
+    expect((remote.report.findings[0] as unknown as { refs: string[] }).refs).toEqual([
+      'refs/remotes/origin/topic',
+    ]);
+
+    const swept = await json(['history', repo.root]);
+    const stashed = swept.report.findings.filter((f) => f.file === 'app.env');
+    expect(stashed.map((f) => f.secret).sort()).toEqual([leaked.id, leaked.secret].sort());
+    expect((stashed[0] as unknown as { refs: string[] }).refs).toEqual(['refs/stash']);
+    expect(swept.report.findings.some((f) => f.secret === dangling)).toBe(false);
+
+    const all = await json(['history', repo.root, '--all-objects']);
+    const found = all.report.findings.find((f) => f.secret === dangling);
+    expect(found).toMatchObject({ file: `(unreachable)/${blob}`, unreachable: true, commit: null });
+  } finally {
+    repo.remove();
+    work.remove();
+  }
+});
