@@ -85,7 +85,7 @@ export async function historyCommand(args: HistoryArgs, io: Io): Promise<number>
         ...(progress ? { onProgress: progress.update } : {}),
         ...(cache ? { onScanned: (provenance, outcome) => rememberClean(cache, provenance, outcome) } : {}),
       });
-      if (cache) saveCache(cache, io);
+      if (cache && !io.signal?.aborted) saveCache(cache, io);
       if (result.stats.shallow)
         io.stderr.write('keysweep: this is a shallow clone: history before its boundary is absent\n');
       return code;

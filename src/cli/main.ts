@@ -1,11 +1,16 @@
 #!/usr/bin/env node
 import { run } from './run';
 
+// The first Ctrl-C stops the scan cleanly (what was found so far is reported); a second one kills.
+const interrupt = new AbortController();
+process.once('SIGINT', () => interrupt.abort());
+
 run(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
   cwd: process.cwd(),
   env: process.env,
+  signal: interrupt.signal,
 }).then((code) => {
   process.exitCode = code;
 });

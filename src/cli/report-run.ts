@@ -32,6 +32,8 @@ export interface ReportArgs {
 }
 
 const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
+/** 128 + SIGINT, as shells report a command stopped by Ctrl-C. */
+const INTERRUPTED = 130;
 
 export function setupFor(
   root: string,
@@ -63,7 +65,10 @@ export async function scanAndReport(
   const extra = (args.report ?? []).map(parseExtraReport);
   const file = baselineFile(args, setup, io);
   const baseline = file ? loadBaseline(file, displayPath(file, io.cwd), setup.read) : undefined;
-  let result = await scan(source, setup.ruleSet, setup.filters, options);
+  let result = await scan(source, setup.ruleSet, setup.filters, {
+    ...options,
+    ...(io.signal ? { signal: io.signal } : {}),
+  });
   // A change (staged, range) sees only part of what a baseline covers, so it cannot call entries stale.
   if (baseline) result = withBaseline(result, baseline, !options.partial);
   const color = args.format === 'text' && !args.output && io.stdout.isTTY === true && !io.env.NO_COLOR;
@@ -79,6 +84,10 @@ export async function scanAndReport(
   else io.stdout.write(report);
   for (const { format, file } of extra) writeReport(path.resolve(io.cwd, file), render(format, false));
   for (const warning of result.warnings) io.stderr.write(`keysweep: ${warning.path}: ${warning.message}\n`);
+  if (io.signal?.aborted) {
+    io.stderr.write('keysweep: interrupted: the report covers only what was scanned before\n');
+    return { code: INTERRUPTED, result };
+  }
   return { code: exitCode(result, args.failOn), result };
 }
 

@@ -16,6 +16,8 @@ export interface Io {
   readonly stderr: { write(text: string): unknown; isTTY?: boolean };
   readonly cwd: string;
   readonly env: NodeJS.ProcessEnv;
+  /** Aborted on Ctrl-C: the scan stops between files, reports what it found, and exits 130. */
+  readonly signal?: AbortSignal;
 }
 
 export { VERSION } from './version';

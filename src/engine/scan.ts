@@ -27,6 +27,8 @@ export interface ScannedFile {
   readonly suppressed: Readonly<Record<string, number>>;
 }
 
+const BREATHE_MS = 50;
+
 export async function scan(
   source: Source,
   ruleSet: RuleSet,
@@ -46,7 +48,15 @@ export async function scan(
   const seenPaths = new Set<string>();
   const seenSecrets = new Set<string>();
 
+  let breather = Date.now();
   for await (const item of source.items()) {
+    // Git reads are synchronous underneath, so a sweep can run for seconds on microtasks alone; let the
+    // event loop turn now and then, or Ctrl-C (a signal handler) and the progress display's timers would
+    // only run once the sweep is over.
+    if (Date.now() - breather > BREATHE_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      breather = Date.now();
+    }
     if (options.signal?.aborted) break;
     if (item.kind === 'skip') {
       stats.skipped[item.reason]++;

@@ -1,5 +1,6 @@
 import { type CredentialKind, type Rule, type RuleContext, type RuleExample, SEVERITIES } from '../types';
 import { Checker, type Fields } from '../util/validate';
+import { checkBacktracking } from './backtracking';
 
 /**
  * The data form of a rule file (`rules/*.yaml`) and its validation. Validation collects every problem
@@ -34,7 +35,17 @@ export interface RuleFile {
   readonly credentials: CredentialKind[];
 }
 
-export function parseRuleFile(document: unknown, origin: string, problems: string[]): RuleFile {
+export interface ParseOptions {
+  /** Reject patterns that can backtrack catastrophically (user rules; see rules/backtracking.ts). */
+  readonly checkBacktracking?: boolean;
+}
+
+export function parseRuleFile(
+  document: unknown,
+  origin: string,
+  problems: string[],
+  options: ParseOptions = {},
+): RuleFile {
   const file = new Checker(problems, origin).object(document, FILE_FIELDS, 'the rule file');
   if (!file) return { rules: [], credentials: [] };
   const list = (key: string): unknown[] => {
@@ -45,7 +56,7 @@ export function parseRuleFile(document: unknown, origin: string, problems: strin
     return [];
   };
   const rules = list('rules').flatMap(
-    (raw, i) => parseRule(raw, origin, new Checker(problems, label(origin, 'rules', i, raw))) ?? [],
+    (raw, i) => parseRule(raw, origin, new Checker(problems, label(origin, 'rules', i, raw)), options) ?? [],
   );
   const credentials = list('credentials').flatMap(
     (raw, i) =>
@@ -59,7 +70,7 @@ function label(origin: string, list: string, index: number, raw: unknown): strin
   return `${origin}: ${list}[${index}]${typeof id === 'string' ? ` (${id})` : ''}`;
 }
 
-function parseRule(raw: unknown, origin: string, check: Checker): Rule | undefined {
+function parseRule(raw: unknown, origin: string, check: Checker, options: ParseOptions): Rule | undefined {
   const before = check.problems.length;
   const fields = check.object(raw, RULE_FIELDS, 'a rule');
   if (!fields) return undefined;
@@ -71,6 +82,7 @@ function parseRule(raw: unknown, origin: string, check: Checker): Rule | undefin
   const pattern = source === undefined ? undefined : check.regex(source, `gd${flags}`, 'pattern');
   const secretGroup = check.number(fields, 'secretGroup');
   if (pattern && secretGroup !== undefined) checkGroup(check, pattern, secretGroup);
+  if (pattern && options.checkBacktracking) checkBacktracking(pattern, check);
   const allowCheck = check.at(`${check.where}: allow`);
   const allow = fields.allow === undefined ? {} : allowCheck.object(fields.allow, ['secrets']);
   const rule = {

@@ -78,3 +78,31 @@ test('a bad rule file reports every problem at once, each naming file, index, id
     'keysweep: bad/aws.yaml: rules[0] (aws.bad-one): "negativeExamples" must be a non-empty list of examples',
   ]);
 });
+
+test('a user rule that can backtrack catastrophically is rejected before use, naming it; exit 2', async () => {
+  const rule = (id: string, pattern: string) =>
+    [
+      `  - id: ${id}`,
+      '    title: ACME key',
+      '    severity: high',
+      '    keywords: [acme]',
+      `    pattern: '${pattern}'`,
+      '    secretGroup: 1',
+      '    remediation: Revoke it.',
+      "    examples: ['acme_key=aaaaaaaaaaaaaaaaaaaaab']",
+      "    negativeExamples: ['acme_key=none']",
+    ].join('\n');
+  tree.write(
+    'redos/acme.yaml',
+    ['rules:', rule('acme.nested', 'acme_key=((?:a+)+b)'), rule('acme.linear', 'acme_key=(a+b)')].join('\n'),
+  );
+  const started = Date.now();
+  const { code, stderr } = await runCli(['scan', tree.path('redos'), '--rules', tree.path('redos')]);
+  expect(code).toBe(2);
+  expect(stderr.split('\n').filter(Boolean)).toEqual([
+    expect.stringMatching(
+      /^keysweep: .*redos\/acme\.yaml: rules\[0\] \(acme\.nested\): "pattern" can backtrack catastrophically: exponential time on input like .+ \(rewrite it so that no two parts can match the same text/,
+    ),
+  ]);
+  expect(Date.now() - started).toBeLessThan(20_000); // the check itself is bounded (2 s per pattern)
+});

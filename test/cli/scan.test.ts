@@ -214,3 +214,30 @@ test('files and directories whose names hold a line break are scanned, not silen
     odd.remove();
   }
 });
+
+test('an interrupted scan stops between files, reports what it found so far, and exits 130', async () => {
+  const big = new TempTree();
+  try {
+    for (let i = 0; i < 400; i++)
+      big.write(`f${String(i).padStart(3, '0')}.env`, `AWS_ACCESS_KEY_ID=${pair.id}\n`);
+    const interrupt = new AbortController();
+    // Ctrl-C arrives while the scan is under way: as the 50th file is opened
+    const open = fs.promises.open;
+    let opened = 0;
+    const spy = jest.spyOn(fs.promises, 'open').mockImplementation((...args) => {
+      if (++opened === 50) interrupt.abort();
+      return open(...(args as Parameters<typeof open>));
+    });
+    const { code, stdout, stderr } = await runCli(['scan', big.root, '--format', 'json'], {
+      signal: interrupt.signal,
+    }).finally(() => spy.mockRestore());
+    expect(code).toBe(130);
+    expect(stderr).toBe('keysweep: interrupted: the report covers only what was scanned before\n');
+    const report = JSON.parse(stdout);
+    expect(report.stats.files).toBeGreaterThan(0);
+    expect(report.stats.files).toBeLessThan(400);
+    expect(report.findings).toHaveLength(report.stats.files);
+  } finally {
+    big.remove();
+  }
+});

@@ -9,7 +9,13 @@ export interface CliResult {
 
 export async function runCli(
   args: readonly string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv; tty?: boolean; stderrTty?: boolean } = {},
+  options: {
+    cwd?: string;
+    env?: NodeJS.ProcessEnv;
+    tty?: boolean;
+    stderrTty?: boolean;
+    signal?: AbortSignal;
+  } = {},
 ): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
@@ -29,6 +35,7 @@ export async function runCli(
     },
     cwd: options.cwd ?? process.cwd(),
     env: options.env ?? {},
+    ...(options.signal ? { signal: options.signal } : {}),
   });
   return { code, stdout, stderr };
 }
