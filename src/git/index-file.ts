@@ -19,7 +19,21 @@ const EXTENDED = 0x4000;
 const STAGE = 0x3000;
 const NAME_LENGTH = 0x0fff;
 
+export interface Index {
+  readonly entries: IndexEntry[];
+  /**
+   * The cache-tree extension: for each directory (`''` for the top) whose index entries are unchanged
+   * since git last wrote a tree of them, that tree's id. A directory whose id equals HEAD's holds nothing
+   * staged, so `keysweep staged` need not look inside it.
+   */
+  readonly cachedTrees: ReadonlyMap<string, string>;
+}
+
 export function parseIndex(data: Buffer, shown: string): IndexEntry[] {
+  return readIndexFile(data, shown).entries;
+}
+
+export function readIndexFile(data: Buffer, shown: string): Index {
   const corrupt = (problem: string) => new KeysweepError('E_GIT', `${shown}: corrupt index: ${problem}`);
   if (data.length < HEADER || data.toString('latin1', 0, 4) !== 'DIRC') throw corrupt('no DIRC signature');
   const version = data.readUInt32BE(4);
@@ -62,5 +76,52 @@ export function parseIndex(data: Buffer, shown: string): IndexEntry[] {
     previous = path;
     if ((flags & STAGE) === 0 && (mode & 0o170000) !== 0o040000) entries.push({ path, oid, mode });
   }
-  return entries;
+  return { entries, cachedTrees: cachedTrees(data, offset) };
+}
+
+/** The TREE extension, if present and well-formed; anything unexpected just means no shortcut. */
+function cachedTrees(data: Buffer, offset: number): Map<string, string> {
+  const trees = new Map<string, string>();
+  const end = data.length - 20; // the trailing checksum
+  while (offset + 8 <= end) {
+    const signature = data.toString('latin1', offset, offset + 4);
+    const size = data.readUInt32BE(offset + 4);
+    const start = offset + 8;
+    if (start + size > end) break;
+    if (signature === 'TREE') {
+      parseTreeExtension(data.subarray(start, start + size), trees);
+      break;
+    }
+    offset = start + size;
+  }
+  return trees;
+}
+
+/** Pre-order: `name NUL entries SP subtrees LF [id]`; an entry count of -1 marks an invalid directory. */
+function parseTreeExtension(data: Buffer, trees: Map<string, string>): void {
+  let offset = 0;
+  const stack: { path: string; left: number }[] = [];
+  while (offset < data.length) {
+    const nul = data.indexOf(0, offset);
+    const newline = nul < 0 ? -1 : data.indexOf(0x0a, nul);
+    if (newline < 0) return;
+    const name = data.toString('utf8', offset, nul);
+    const [count, subtrees] = data
+      .toString('latin1', nul + 1, newline)
+      .split(' ')
+      .map(Number);
+    if (count === undefined || subtrees === undefined || Number.isNaN(count) || Number.isNaN(subtrees))
+      return;
+    offset = newline + 1;
+    while (stack.length > 0 && (stack.at(-1) as { left: number }).left === 0) stack.pop();
+    const parent = stack.at(-1);
+    if (parent) parent.left--;
+    const path = parent ? (parent.path ? `${parent.path}/${name}` : name) : '';
+    if (count >= 0) {
+      if (offset + 20 > data.length) return;
+      trees.set(path, data.toString('hex', offset, offset + 20));
+      offset += 20;
+    }
+    stack.push({ path, left: subtrees });
+  }
 }

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import git from 'isomorphic-git';
 import { KeysweepError } from '../errors';
-import { type IndexEntry, parseIndex } from './index-file';
+import { type Index, type IndexEntry, readIndexFile } from './index-file';
 
 /**
  * The repository as found on disk, and the only module that talks to isomorphic-git: finding the
@@ -134,20 +134,20 @@ export async function listAllRefs(repo: Repository): Promise<Ref[]> {
 export type { IndexEntry };
 
 /** The index (staging area): every staged path with its blob id. */
-export async function readIndex(repo: Repository): Promise<IndexEntry[]> {
+export async function readIndex(repo: Repository): Promise<Index> {
   if (!repo.worktree) throw new KeysweepError('E_GIT', `${repo.gitdir}: a bare repository has no index`);
   const file = path.join(repo.gitdir, 'index');
   let data: Buffer;
   try {
     data = readFileSync(file);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []; // nothing staged yet
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { entries: [], cachedTrees: new Map() }; // nothing staged yet
     throw new KeysweepError(
       'E_GIT',
       `${file}: cannot read the index (${(error as NodeJS.ErrnoException).code})`,
     );
   }
-  return parseIndex(data, file);
+  return readIndexFile(data, file);
 }
 
 /** A value of the repository's own config (`.git/config`); global and system config are not read. */

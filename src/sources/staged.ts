@@ -1,3 +1,4 @@
+import { isBlobMode, isTreeMode } from '../git/objects';
 import { headCommit, type Repository, readIndex } from '../git/repo';
 import type { Trees } from '../git/trees';
 import type { Source, SourceItem } from './source';
@@ -29,17 +30,33 @@ async function* stagedItems(
 ): AsyncGenerator<SourceItem> {
   const head = await headCommit(repo);
   const headTree = head ? (await trees.commit(head)).tree : null;
-  // HEAD's files by path, read once: one pass over HEAD's trees instead of a lookup per staged file
-  const headFiles = headTree ? await filesOf(trees, headTree) : new Map<string, string>();
-  const headBlobs = new Set(headFiles.values());
-  for (const entry of await readIndex(repo)) {
+  const index = await readIndex(repo);
+  // HEAD's files by path, but only below directories the index says differ from HEAD (git's cache-tree):
+  // a 10-file change in a 10,000-file repository reads a handful of trees, not all of them.
+  const unchanged: string[] = [];
+  const headFiles = headTree
+    ? await changedFiles(trees, headTree, '', index.cachedTrees, unchanged)
+    : new Map();
+  const unchangedDirs = new Set(unchanged);
+  const inUnchanged = (path: string) => {
+    if (unchangedDirs.has('')) return true;
+    for (let slash = path.indexOf('/'); slash >= 0; slash = path.indexOf('/', slash + 1))
+      if (unchangedDirs.has(path.slice(0, slash))) return true;
+    return false;
+  };
+  let headBlobs: Set<string> | undefined; // every blob of HEAD, read only if a file appears at a new path
+  for (const entry of index.entries) {
     if ((entry.mode & 0o170000) === 0o160000) {
       submodules.push(entry.path);
       continue;
     }
+    if (unchangedDirs.size > 0 && inUnchanged(entry.path)) continue;
     const before = headFiles.get(entry.path);
     if (before === entry.oid) continue;
-    if (!before && headBlobs.has(entry.oid)) continue; // moved or copied unchanged: nothing new
+    if (!before && headTree) {
+      headBlobs ??= new Set((await filesOf(trees, headTree)).values());
+      if (headBlobs.has(entry.oid)) continue; // moved or copied unchanged: nothing new
+    }
     const info = await trees.objects.info(entry.oid);
     if (!info) {
       yield {
@@ -64,6 +81,29 @@ async function* stagedItems(
       before: previous ? [previous.data] : [],
     };
   }
+}
+
+/** HEAD's blobs by path, skipping directories whose cached tree (from the index) equals HEAD's. */
+async function changedFiles(
+  trees: Trees,
+  tree: string,
+  dir: string,
+  cached: ReadonlyMap<string, string>,
+  unchanged: string[],
+): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  if (cached.get(dir) === tree) {
+    unchanged.push(dir);
+    return files;
+  }
+  for (const entry of await trees.entries(tree)) {
+    const path = dir ? `${dir}/${entry.name}` : entry.name;
+    if (isTreeMode(entry.mode))
+      for (const [file, oid] of await changedFiles(trees, entry.oid, path, cached, unchanged))
+        files.set(file, oid);
+    else if (isBlobMode(entry.mode)) files.set(path, entry.oid);
+  }
+  return files;
 }
 
 async function filesOf(trees: Trees, tree: string): Promise<Map<string, string>> {

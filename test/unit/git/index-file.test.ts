@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parseIndex } from '../../../src/git/index-file';
+import { parseIndex, readIndexFile } from '../../../src/git/index-file';
 import { GitRepo } from '../../support/git-repo';
 
 /** The index parser, checked entry for entry against `git ls-files --stage` for every index version. */
@@ -50,4 +50,27 @@ test('a damaged index is one clear error naming the file', () => {
   expect(() => parseIndex(truncated, '.git/index')).toThrow(
     '.git/index: corrupt index: entry 0 runs past the end',
   );
+});
+
+test('the cache-tree extension gives the tree id of every directory git has not invalidated', () => {
+  const repo = new GitRepo();
+  try {
+    repo.commit('files', {
+      'a/one.txt': '1\n',
+      'a/b/two.txt': '2\n',
+      'c/three.txt': '3\n',
+      'top.txt': 't\n',
+    });
+    repo.git('read-tree', 'HEAD'); // a fresh index with a complete cache-tree
+    let trees = readIndexFile(readFileSync(repo.path('.git/index')), 'index').cachedTrees;
+    for (const dir of ['', 'a', 'a/b', 'c'])
+      expect(trees.get(dir)).toBe(repo.git('rev-parse', dir === '' ? 'HEAD^{tree}' : `HEAD:${dir}`));
+
+    repo.write('a/b/two.txt', 'changed\n');
+    repo.git('add', 'a/b/two.txt'); // invalidates a/b, a and the top, not c
+    trees = readIndexFile(readFileSync(repo.path('.git/index')), 'index').cachedTrees;
+    expect([...trees.keys()].sort()).toEqual(['c']);
+  } finally {
+    repo.remove();
+  }
 });
