@@ -19,6 +19,8 @@ export async function buildAction(outDir = path.join(PACKAGE_ROOT, 'dist')): Pro
     platform: 'node',
     target: 'node20',
     format: 'cjs',
+    // resolved at run time beside the bundle (see the placeholder written below)
+    external: ['./synckit-worker'],
     metafile: true,
     legalComments: 'none',
     logLevel: 'warning',

@@ -6,21 +6,55 @@ import type { Finding, Provenance, ScanStats, SkipReason } from '../types';
  * files to scan (raw bytes, plus the versions they replace, for git sources) and things it skipped, with
  * the reason — and may enrich the findings once the scan is over (a history sweep adds which commits
  * and refs hold each secret). `for await` gives back-pressure: a source reads only as fast as the scan.
+ *
+ * A source whose files are as cheap to read where they are scanned as in the source (the working tree,
+ * the blobs of a history sweep) yields `load` items instead of `file` items: they say where the bytes
+ * are, and the scan reads them — itself, through the source's `load`, or in a worker thread (see
+ * engine/parallel.ts), so that reading and inflating are spread over the cores with the matching.
  */
-export type SourceItem =
-  | {
-      readonly kind: 'file';
-      readonly provenance: Provenance;
-      readonly bytes: Buffer;
-      /** Earlier versions: only secrets absent from all of them are reported (unless --all). */
-      readonly before?: readonly Buffer[];
-    }
-  | { readonly kind: 'skip'; readonly path: string; readonly reason: SkipReason; readonly detail?: string }
-  /** A blob an earlier sweep under the same rules found clean (see engine/scan-cache.ts): not read again. */
-  | { readonly kind: 'cached'; readonly provenance: Provenance; readonly clean: CleanBlob };
+export type SourceItem = FileItem | SkipItem | LoadItem | CachedItem;
+
+export interface FileItem {
+  readonly kind: 'file';
+  readonly provenance: Provenance;
+  readonly bytes: Buffer;
+  /** Earlier versions: only secrets absent from all of them are reported (unless --all). */
+  readonly before?: readonly Buffer[];
+}
+
+export interface SkipItem {
+  readonly kind: 'skip';
+  readonly path: string;
+  readonly reason: SkipReason;
+  readonly detail?: string;
+}
+
+/** A file to read before it is scanned: `load` turns it into the `file` or `skip` item it stands for. */
+export interface LoadItem {
+  readonly kind: 'load';
+  readonly provenance: Provenance;
+  readonly spec: LoadSpec;
+}
+
+/** A blob an earlier sweep under the same rules found clean (see engine/scan-cache.ts): not read again. */
+export interface CachedItem {
+  readonly kind: 'cached';
+  readonly provenance: Provenance;
+  readonly clean: CleanBlob;
+}
+
+/**
+ * Where a `load` item's bytes are, in terms any thread can act on (structured-cloneable): a file by its
+ * absolute path, or a blob by its id in the object store of a git directory.
+ */
+export type LoadSpec =
+  | { readonly from: 'file'; readonly absolute: string; readonly maxFileSize: number }
+  | { readonly from: 'blob'; readonly gitdir: string; readonly oid: string; readonly maxFileSize: number };
 
 export interface Source {
   items(): AsyncIterable<SourceItem>;
+  /** Reads a `load` item in this thread (with what the source has open); required to yield them. */
+  load?(item: LoadItem): Promise<FileItem | SkipItem>;
   /** Called once after the last item with every finding, in source order; returns the findings to report. */
   finish?(findings: readonly Finding[]): Promise<Finding[]>;
   /** Extra statistics (commits, shallow, submodules) once the items are exhausted. */
