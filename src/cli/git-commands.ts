@@ -12,7 +12,7 @@ import { rangeSource } from '../sources/range';
 import { stagedSource } from '../sources/staged';
 import type { Provenance } from '../types';
 import { startProgress } from './progress';
-import { baselineFile, type ReportArgs, scanAndReport, setupFor } from './report-run';
+import { baselineFile, parallelFor, type ReportArgs, scanAndReport, setupFor } from './report-run';
 import type { Io } from './run';
 import { VERSION } from './version';
 
@@ -38,10 +38,11 @@ export interface HistoryArgs extends ReportArgs {
   allObjects: boolean;
   quiet: boolean;
   cache?: string;
+  jobs?: string;
 }
 
 export async function stagedCommand(args: StagedArgs, io: Io): Promise<number> {
-  return withRepository(args.path, io, async (repo, trees) => {
+  return withRepository(args.path, io, undefined, async (repo, trees) => {
     const setup = setupFor(rootOf(repo), args, io);
     const source = stagedSource(repo, trees, { maxFileSize: setup.maxFileSize });
     return (await scanAndReport(source, setup, args, io, { all: args.all, partial: true })).code;
@@ -55,7 +56,7 @@ export async function rangeCommand(args: RangeArgs, io: Io): Promise<number> {
   if (rangeFromElsewhere && args.range && !args.range.includes('..') && !args.path)
     args = { ...args, path: args.range, range: undefined };
   const [base, head] = parseRange(args, io.env);
-  return withRepository(args.path, io, async (repo, trees) => {
+  return withRepository(args.path, io, undefined, async (repo, trees) => {
     const from = base === null ? null : await resolveRevision(repo, base);
     const to = await resolveRevision(repo, head);
     const setup = await rangeSetup(repo, trees, from, args, io);
@@ -69,8 +70,13 @@ export async function rangeCommand(args: RangeArgs, io: Io): Promise<number> {
   });
 }
 
+/** With workers reading the blobs, this thread's object store caches little more than trees. */
+const TREE_CACHE_BYTES = 32 * 1024 * 1024;
+
 export async function historyCommand(args: HistoryArgs, io: Io): Promise<number> {
-  return withRepository(args.path, io, async (repo, trees, store) => {
+  const parallel = parallelFor(args.jobs);
+  const cacheBytes = parallel.jobs > 1 ? TREE_CACHE_BYTES : undefined;
+  return withRepository(args.path, io, cacheBytes, async (repo, trees, store) => {
     const setup = setupFor(rootOf(repo), args, io);
     const cache = args.cache ? openCache(path.resolve(io.cwd, args.cache), setup) : undefined;
     const source = historySource(repo, trees, {
@@ -82,6 +88,7 @@ export async function historyCommand(args: HistoryArgs, io: Io): Promise<number>
     const progress = args.quiet ? undefined : startProgress(io);
     try {
       const { code, result } = await scanAndReport(source, setup, args, io, {
+        parallel,
         ...(progress ? { onProgress: progress.update } : {}),
         ...(cache ? { onScanned: (provenance, outcome) => rememberClean(cache, provenance, outcome) } : {}),
       });
@@ -173,10 +180,11 @@ function parseRange(args: RangeArgs, env: NodeJS.ProcessEnv): [string | null, st
 async function withRepository(
   target: string | undefined,
   io: Io,
+  cacheBytes: number | undefined,
   body: (repo: Repository, trees: Trees, store: ObjectStore) => Promise<number>,
 ): Promise<number> {
   const repo = await openRepository(path.resolve(io.cwd, target ?? '.'), io.cwd);
-  const store = await ObjectStore.open(repo.commondir);
+  const store = await ObjectStore.open(repo.commondir, cacheBytes ? { cacheBytes } : {});
   try {
     return await body(repo, new Trees(store), store);
   } finally {

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import type { Argv } from 'yargs';
 import { FORMATS } from '../report/reporter';
 import { SEVERITIES } from '../types';
@@ -5,9 +6,21 @@ import { SEVERITIES } from '../types';
 /** Options shared by every command that scans and reports. */
 export function reportOptions<T>(y: Argv<T>) {
   return y
-    .option('format', { alias: 'f', choices: FORMATS, default: 'text' as const, describe: 'report format' })
-    .option('output', { alias: 'o', type: 'string', describe: 'write the report to this file' })
+    .option('format', {
+      requiresArg: true,
+      alias: 'f',
+      choices: FORMATS,
+      default: 'text' as const,
+      describe: 'report format',
+    })
+    .option('output', {
+      requiresArg: true,
+      alias: 'o',
+      type: 'string',
+      describe: 'write the report to this file',
+    })
     .option('report', {
+      requiresArg: true,
       type: 'string',
       array: true,
       default: [] as string[],
@@ -19,41 +32,57 @@ export function reportOptions<T>(y: Argv<T>) {
       describe: 'mask secrets in the report (--no-redact shows them in full)',
     })
     .option('fail-on', {
+      requiresArg: true,
       choices: SEVERITIES,
       default: 'medium' as const,
       describe: 'lowest severity that makes the exit code 1 (reports always list every finding)',
     })
     .option('config', {
+      requiresArg: true,
       alias: 'c',
       type: 'string',
       describe: 'config file (default: <root>/.keysweep.yaml)',
     })
     .option('rules', {
+      requiresArg: true,
       type: 'string',
       array: true,
       default: [] as string[],
       describe: 'extra rule directory or file',
     })
     .option('baseline', {
+      requiresArg: true,
       type: 'string',
       describe: 'do not report findings accepted in this baseline file (keysweep baseline create)',
     })
     .option('max-file-size', {
+      requiresArg: true,
       type: 'string',
       describe: 'skip larger files: bytes, or 512KB, 10MiB, 100MB (default 10MiB)',
     });
 }
 
+/** Worker threads, for the commands that read many files (scan, history). */
+function jobsOption<T>(y: Argv<T>) {
+  return y.option('jobs', {
+    alias: 'j',
+    type: 'string',
+    describe: `threads that read and scan files (default: one per core, ${os.availableParallelism()} here; 1: no worker threads)`,
+  });
+}
+
 /** Options of the working-tree scan. */
 export function worktreeOptions<T>(y: Argv<T>) {
-  return reportOptions(y)
+  return jobsOption(reportOptions(y))
     .option('include', {
+      requiresArg: true,
       type: 'string',
       array: true,
       default: [] as string[],
       describe: 'only scan paths matching this glob',
     })
     .option('exclude', {
+      requiresArg: true,
       type: 'string',
       array: true,
       default: [] as string[],
@@ -77,8 +106,9 @@ export function changeOptions<T>(y: Argv<T>) {
 
 /** Options of the history sweep. */
 export function historyOptions<T>(y: Argv<T>) {
-  return reportOptions(y)
+  return jobsOption(reportOptions(y))
     .option('ref', {
+      requiresArg: true,
       type: 'string',
       array: true,
       default: [] as string[],
@@ -90,6 +120,7 @@ export function historyOptions<T>(y: Argv<T>) {
       describe: 'also scan blobs no ref reaches (dangling objects), labelled unreachable',
     })
     .option('cache', {
+      requiresArg: true,
       type: 'string',
       describe: 'remember blobs found clean in DIR, and skip them next time (same report, much faster)',
     })

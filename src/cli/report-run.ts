@@ -1,12 +1,15 @@
 import { writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { applyBaseline, type Baseline, loadBaseline } from '../baseline/baseline';
 import type { ReadText } from '../config/read-text';
 import { loadScanSetup, type ScanSetup } from '../config/setup';
+import type { ParallelOptions } from '../engine/parallel';
 import { type ScanOptions, scan } from '../engine/scan';
 import { KeysweepError, UsageError } from '../errors';
 import { reporterFor } from '../report/formats';
 import { FORMATS, type Format } from '../report/reporter';
+import { printablePath } from '../report/text';
 import { displayPath } from '../rules/load';
 import type { Source } from '../sources/source';
 import { type ScanResult, SEVERITIES, type Severity } from '../types';
@@ -55,6 +58,14 @@ export function setupFor(
   return { ...setup, maxFileSize: maxFileSize ?? setup.config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE };
 }
 
+/** `--jobs N`: threads that read and match (worker threads, see engine/parallel.ts); by default one per core. */
+export function parallelFor(jobs: string | undefined): ParallelOptions {
+  if (jobs === undefined) return { jobs: os.availableParallelism() };
+  if (!/^\d+$/.test(jobs.trim()) || Number(jobs) < 1)
+    throw new UsageError(`--jobs: "${jobs}" is not a whole number of at least 1`);
+  return { jobs: Number(jobs) };
+}
+
 export async function scanAndReport(
   source: Source,
   setup: ScanSetup,
@@ -83,7 +94,8 @@ export async function scanAndReport(
   if (args.output) writeReport(path.resolve(io.cwd, args.output), report);
   else io.stdout.write(report);
   for (const { format, file } of extra) writeReport(path.resolve(io.cwd, file), render(format, false));
-  for (const warning of result.warnings) io.stderr.write(`keysweep: ${warning.path}: ${warning.message}\n`);
+  for (const warning of result.warnings)
+    io.stderr.write(`keysweep: ${printablePath(warning.path ?? '')}: ${warning.message}\n`);
   if (io.signal?.aborted) {
     io.stderr.write('keysweep: interrupted: the report covers only what was scanned before\n');
     return { code: INTERRUPTED, result };

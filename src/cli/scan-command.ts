@@ -3,9 +3,10 @@ import path from 'node:path';
 import { BASELINE_FILE, entriesFor, formatBaseline } from '../baseline/baseline';
 import { scan } from '../engine/scan';
 import { KeysweepError, UsageError } from '../errors';
+import { printablePath } from '../report/text';
 import { displayPath } from '../rules/load';
 import { worktreeSource } from '../sources/worktree';
-import { type ReportArgs, scanAndReport, setupFor } from './report-run';
+import { parallelFor, type ReportArgs, scanAndReport, setupFor } from './report-run';
 import type { Io } from './run';
 
 /** `keysweep scan [PATH...]`: the working-tree scan. */
@@ -14,11 +15,13 @@ export interface ScanArgs extends ReportArgs {
   include: string[];
   exclude: string[];
   gitignore: boolean;
+  jobs?: string;
 }
 
 export async function scanCommand(args: ScanArgs, io: Io): Promise<number> {
+  const parallel = parallelFor(args.jobs);
   const { source, setup } = worktreeScan(args, io);
-  return (await scanAndReport(source, setup, args, io)).code;
+  return (await scanAndReport(source, setup, args, io, { parallel })).code;
 }
 
 export interface BaselineCreateArgs extends ScanArgs {
@@ -34,8 +37,9 @@ export async function baselineCreateCommand(args: BaselineCreateArgs, io: Io): P
     !(/^\d{4}-\d{2}-\d{2}$/.test(args.expires) && !Number.isNaN(Date.parse(args.expires)))
   )
     throw new UsageError(`--expires: "${args.expires}" is not a date (YYYY-MM-DD)`);
+  const parallel = parallelFor(args.jobs);
   const { source, setup, root } = worktreeScan(args, io);
-  const result = await scan(source, setup.ruleSet, setup.filters);
+  const result = await scan(source, setup.ruleSet, setup.filters, { parallel });
   const entries = entriesFor(result.findings, {
     reason: args.reason,
     anyPath: args.anyPath,
@@ -53,11 +57,17 @@ export async function baselineCreateCommand(args: BaselineCreateArgs, io: Io): P
   io.stdout.write(
     `keysweep: wrote ${entries.length} ${entries.length === 1 ? 'entry' : 'entries'} to ${displayPath(file, io.cwd)}\n`,
   );
-  for (const warning of result.warnings) io.stderr.write(`keysweep: ${warning.path}: ${warning.message}\n`);
+  for (const warning of result.warnings)
+    io.stderr.write(`keysweep: ${printablePath(warning.path ?? '')}: ${warning.message}\n`);
   return result.warnings.length > 0 ? 2 : 0;
 }
 
 function worktreeScan(args: ScanArgs, io: Io) {
+  for (const [flag, globs] of [
+    ['include', args.include],
+    ['exclude', args.exclude],
+  ] as const)
+    if (globs.some((glob) => glob.trim() === '')) throw new UsageError(`--${flag}: a glob must not be empty`);
   const targets = (args.paths?.length ? args.paths : ['.']).map((target) => path.resolve(io.cwd, target));
   for (const target of targets) assertExists(target, io.cwd);
   // One directory: paths are relative to it and its .keysweep.yaml applies. Otherwise: the current directory.

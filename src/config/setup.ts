@@ -41,7 +41,11 @@ export function loadScanSetup(
   return {
     config,
     ruleSet,
-    filters: { allowPath: compilePaths(config.allowPaths), allowSecrets: config.allowSecrets },
+    filters: {
+      allowPath: compilePaths(config.allowPaths),
+      allowSecrets: config.allowSecrets,
+      allowPathGlobs: config.allowPaths,
+    },
     read,
   };
 }

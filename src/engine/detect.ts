@@ -82,7 +82,8 @@ function searchWindows(text: string, rule: Rule, byRule: ReadonlyMap<string, Mat
     const last = windows[windows.length - 1];
     if (last && start <= last[1]) last[1] = Math.max(last[1], end);
     else windows.push([start, end]);
-    nearby.lastIndex = Math.max(nearby.lastIndex, end);
+    // Every hit must extend the window, even one inside it: skipping ahead to the window's end once
+    // missed a secret whose context was a keyword on the last line of that window.
   }
   return windows;
 }

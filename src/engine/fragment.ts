@@ -11,9 +11,11 @@ import { pairFindings } from './pair';
 export interface FragmentFilters {
   readonly allowPath: PathMatcher;
   readonly allowSecrets: readonly RegExp[];
+  /** The globs `allowPath` was compiled from, for worker threads to compile again (functions cannot be sent). */
+  readonly allowPathGlobs?: readonly string[];
 }
 
-export const NO_FILTERS: FragmentFilters = { allowPath: () => false, allowSecrets: [] };
+export const NO_FILTERS: FragmentFilters = { allowPath: () => false, allowSecrets: [], allowPathGlobs: [] };
 
 export interface FragmentOutcome {
   readonly findings: Finding[];

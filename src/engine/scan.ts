@@ -1,13 +1,29 @@
-import { decodeText } from '../sources/decode';
-import type { Source } from '../sources/source';
+import type { CachedItem, FileItem, LoadItem, SkipItem, Source, SourceItem } from '../sources/source';
 import type { Finding, Provenance, RuleSet, ScanResult, ScanStats, ScanWarning } from '../types';
-import { type FragmentFilters, scanFragment } from './fragment';
+import type { FragmentFilters } from './fragment';
+import {
+  DEFAULT_MIN_BYTES,
+  DEFAULT_MIN_ITEMS,
+  defaultWorkerScript,
+  type JobOutcome,
+  type ParallelOptions,
+  type SendMode,
+  WorkerPool,
+  type WorkerSetup,
+} from './parallel';
+import { type ScannedFileOutcome, scanFile } from './scan-file';
 
 /**
  * Orchestration: pulls items from a source, decodes each file once, runs the engine on it, and keeps
  * the statistics (files, bytes, skips by reason, suppressions by check). A secret found again at the
  * same path later in the source's order (the same key in a later commit) is reported once, at its first
  * occurrence. Findings come out sorted by file, line, column and rule so that reports are stable.
+ *
+ * Files a source yields as `load` items are read ahead, a few at a time, while earlier ones are scanned;
+ * with `parallel.jobs` > 1 and enough of them in sight, they are read and scanned in worker threads
+ * instead (see parallel.ts). Either way every item's outcome is merged here one at a time in the
+ * source's order, so the result — findings, statistics, warnings, and the calls to `onScanned` and
+ * `onProgress` — is the same for any number of workers.
  */
 export interface ScanOptions {
   /** Report secrets that the `before` versions already held, too (`--all`). */
@@ -18,6 +34,8 @@ export interface ScanOptions {
   readonly onProgress?: (stats: Readonly<ScanStats>) => void;
   /** Called with what each scanned file yielded (for the incremental-sweep cache). */
   readonly onScanned?: (provenance: Provenance, outcome: ScannedFile) => void;
+  /** Worker threads for reading and matching (`--jobs`); absent: everything in this thread. */
+  readonly parallel?: ParallelOptions;
 }
 
 export interface ScannedFile {
@@ -28,6 +46,23 @@ export interface ScannedFile {
 }
 
 const BREATHE_MS = 50;
+/** With workers running, their answers are only received when the event loop turns. */
+const BREATHE_MS_WITH_WORKERS = 5;
+/** `load` items read ahead in this thread while earlier files are scanned. */
+const READS_IN_FLIGHT = 16;
+/** How far ahead of the oldest unmerged item the source is pulled when workers may run. */
+const LOOKAHEAD = 1024;
+
+/** One item of the source, in order, until its outcome is merged. */
+interface Entry {
+  readonly item: SourceItem;
+  /** `source.stats()` when the item was pulled, for `onProgress` (only when there is one). */
+  readonly extra: Partial<ScanStats> | undefined;
+  /** What merging it needs: the item itself, or what its load (and, in a worker, its scan) gave. */
+  outcome: SkipItem | FileItem | CachedItem | JobOutcome | undefined;
+  failure: { error: unknown } | undefined;
+  settled: boolean;
+}
 
 export async function scan(
   source: Source,
@@ -48,66 +83,140 @@ export async function scan(
   const seenPaths = new Set<string>();
   const seenSecrets = new Set<string>();
 
-  let breather = Date.now();
-  for await (const item of source.items()) {
-    // Git reads are synchronous underneath, so a sweep can run for seconds on microtasks alone; let the
-    // event loop turn now and then, or Ctrl-C (a signal handler) and the progress display's timers would
-    // only run once the sweep is over.
-    if (Date.now() - breather > BREATHE_MS) {
-      await new Promise((resolve) => setImmediate(resolve));
-      breather = Date.now();
+  const merge = (entry: Entry): void => {
+    if (entry.failure) throw entry.failure.error;
+    const outcome = entry.outcome as NonNullable<Entry['outcome']>;
+    if (outcome.kind === 'skip') {
+      stats.skipped[outcome.reason]++;
+      if (outcome.reason === 'unreadable')
+        warnings.push({ path: outcome.path, message: outcome.detail ?? 'cannot read' });
+      return;
     }
-    if (options.signal?.aborted) break;
-    if (item.kind === 'skip') {
-      stats.skipped[item.reason]++;
-      if (item.reason === 'unreadable')
-        warnings.push({ path: item.path, message: item.detail ?? 'cannot read' });
-      continue;
-    }
-    const { provenance } = item;
-    if (item.kind === 'cached') {
-      if (item.clean.bytes < 0) stats.skipped.binary++;
+    const provenance = (entry.item as FileItem | LoadItem | CachedItem).provenance;
+    if (outcome.kind === 'cached') {
+      if (outcome.clean.bytes < 0) stats.skipped.binary++;
       else {
         stats.files++;
-        stats.bytes += item.clean.bytes;
-        addCounts(stats.suppressed, item.clean.suppressed ?? {});
+        stats.bytes += outcome.clean.bytes;
+        addCounts(stats.suppressed, outcome.clean.suppressed ?? {});
       }
-      options.onProgress?.({ ...stats, ...source.stats?.() });
-      continue;
+      options.onProgress?.({ ...stats, ...entry.extra });
+      return;
     }
     if (provenance.kind === 'worktree') {
-      if (seenPaths.has(provenance.path)) continue; // overlapping targets, e.g. `scan . src`
+      if (seenPaths.has(provenance.path)) return; // overlapping targets, e.g. `scan . src`
       seenPaths.add(provenance.path);
     }
-    const decoded = decodeText(item.bytes);
-    if (decoded.binary) {
+    const scanned =
+      outcome.kind === 'file'
+        ? scanFile(outcome, ruleSet, filters, options.all === true)
+        : withProvenance(outcome, provenance);
+    if (scanned.binary) {
       stats.skipped.binary++;
-      options.onScanned?.(provenance, {
-        bytes: item.bytes.length,
-        binary: true,
-        findings: 0,
-        suppressed: {},
-      });
-      continue;
+      options.onScanned?.(provenance, { bytes: scanned.bytes, binary: true, findings: 0, suppressed: {} });
+      return;
     }
     stats.files++;
-    stats.bytes += item.bytes.length;
-    const before = options.all ? undefined : item.before?.flatMap((bytes) => textOf(bytes));
-    const outcome = scanFragment(
-      { text: decoded.text, provenance, ...(before ? { before } : {}) },
-      ruleSet,
-      filters,
-    );
-    found.push(...outcome.findings);
-    addCounts(stats.suppressed, outcome.suppressed);
+    stats.bytes += scanned.bytes;
+    found.push(...scanned.findings);
+    addCounts(stats.suppressed, scanned.suppressed);
     options.onScanned?.(provenance, {
-      bytes: item.bytes.length,
+      bytes: scanned.bytes,
       binary: false,
-      findings: outcome.findings.length,
-      suppressed: outcome.suppressed,
+      findings: scanned.findings.length,
+      suppressed: scanned.suppressed,
     });
-    options.onProgress?.({ ...stats, ...source.stats?.() });
+    options.onProgress?.({ ...stats, ...entry.extra });
+  };
+
+  const queue: (Entry | undefined)[] = [];
+  let head = 0; // the oldest entry not merged yet
+  let cursor = 0; // no `load` entry before it waits to be started
+  let waiting = 0; // `load` entries not started yet
+  let done = false;
+  let wake: (() => void) | undefined;
+  const settle = (entry: Entry, outcome: Entry['outcome'], error?: unknown): void => {
+    if (outcome === undefined) entry.failure = { error };
+    else entry.outcome = outcome;
+    entry.settled = true;
+    if (entry === queue[head]) wake?.();
+  };
+  const setup: WorkerSetup | undefined = filters.allowPathGlobs && {
+    ruleSet,
+    allowPaths: filters.allowPathGlobs,
+    allowSecrets: filters.allowSecrets,
+  };
+  const loads = new Loads(source, options.parallel, setup, settle);
+  const lookahead = !source.load ? 1 : loads.mayUseWorkers ? LOOKAHEAD : READS_IN_FLIGHT;
+  const iterator = source.items()[Symbol.asyncIterator]();
+
+  let breather = Date.now();
+  try {
+    for (;;) {
+      // Git reads are synchronous underneath, so a sweep can run for seconds on microtasks alone; let the
+      // event loop turn now and then, or Ctrl-C (a signal handler), the progress display's timers and the
+      // workers' answers would only be seen once the sweep is over.
+      if (Date.now() - breather > (loads.usingWorkers ? BREATHE_MS_WITH_WORKERS : BREATHE_MS)) {
+        await new Promise((resolve) => setImmediate(resolve));
+        breather = Date.now();
+        loads.send('idle');
+      }
+      if (options.signal?.aborted) break;
+      for (let entry = queue[head]; entry?.settled; entry = queue[head]) {
+        queue[head++] = undefined;
+        merge(entry);
+      }
+      if (head >= LOOKAHEAD && head * 2 >= queue.length) {
+        queue.splice(0, head);
+        cursor = Math.max(0, cursor - head);
+        head = 0;
+      }
+      if (done && head === queue.length) break;
+
+      loads.decide(waiting);
+      cursor = Math.max(cursor, head);
+      // Until the workers are decided on, what is pulled waits (unless nothing more can be pulled), so
+      // that the first items of a large source do not hold this thread up while the workers start.
+      const holdBack = loads.undecided && !done && queue.length - head < lookahead;
+      while (waiting > 0 && !holdBack && loads.capacity() > 0) {
+        let entry = queue[cursor] as Entry;
+        while (entry.item.kind !== 'load' || entry.settled) entry = queue[++cursor] as Entry;
+        loads.start(entry, entry.item);
+        cursor++;
+        waiting--;
+      }
+      if (done) loads.left(waiting);
+      loads.send('full');
+
+      if (!done && queue.length - head < lookahead) {
+        const next = await iterator.next();
+        if (next.done) {
+          done = true;
+          continue;
+        }
+        const item = next.value;
+        if (item.kind === 'load') {
+          if (!source.load) throw new Error(`the source yields ${item.kind} items it cannot load`);
+          waiting++;
+        }
+        const extra = options.onProgress && source.stats ? source.stats() : undefined;
+        const ready = item.kind !== 'load';
+        queue.push({ item, extra, outcome: ready ? item : undefined, failure: undefined, settled: ready });
+        continue;
+      }
+      // Nothing more to pull for now: wait for the oldest item.
+      loads.send('all');
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        if (queue[head]?.settled) resolve();
+      });
+      wake = undefined;
+    }
+  } finally {
+    if (!done) await iterator.return?.();
+    await loads.close();
   }
+
   const findings = (source.finish ? await source.finish(found) : found).filter((finding) => {
     const key = `${finding.fingerprint}\0${finding.provenance.path}`;
     if (seenSecrets.has(key)) return false;
@@ -120,13 +229,103 @@ export async function scan(
   return { findings: [...findings].sort(compareFindings), warnings, stats };
 }
 
-function addCounts(into: Record<string, number>, counts: Readonly<Record<string, number>>): void {
-  for (const [reason, count] of Object.entries(counts)) into[reason] = (into[reason] ?? 0) + count;
+/**
+ * Where `load` items are read: here, a few at a time, until there is enough work in sight to pay for
+ * starting workers (each costs tens of milliseconds: a small tree, or a pre-commit run, never starts
+ * one); from then on in the workers. Once started, the workers take every item not yet started.
+ */
+class Loads {
+  readonly mayUseWorkers: boolean;
+  /** `jobs`, less this thread when the source keeps it busy; 0 when one thread was asked for. */
+  private readonly workers: number;
+  private pool: WorkerPool | undefined;
+  private readonly script: string | undefined;
+  private running = 0;
+  private bytesHere = 0;
+
+  constructor(
+    private readonly source: Source,
+    private readonly parallel: ParallelOptions | undefined,
+    private readonly setup: WorkerSetup | undefined,
+    private readonly settle: (entry: Entry, outcome: Entry['outcome'], error?: unknown) => void,
+  ) {
+    this.workers = !parallel || parallel.jobs <= 1 ? 0 : parallel.jobs - (source.busy ? 1 : 0);
+    this.script = this.workers > 0 ? (parallel?.workerScript ?? defaultWorkerScript()) : undefined;
+    this.mayUseWorkers = this.script !== undefined && setup !== undefined && source.load !== undefined;
+  }
+
+  get usingWorkers(): boolean {
+    return this.pool !== undefined;
+  }
+
+  /** Workers could still be started, and by the number of items alone. */
+  get undecided(): boolean {
+    return this.mayUseWorkers && this.pool === undefined && this.bytesHere === 0;
+  }
+
+  /** Starts the workers once `waiting` loads (or the bytes scanned here so far) make them worth it. */
+  decide(waiting: number): void {
+    if (this.pool || !this.mayUseWorkers || !this.parallel || !this.script || !this.setup) return;
+    const minItems = this.parallel.minItems ?? DEFAULT_MIN_ITEMS;
+    const minBytes = this.parallel.minBytes ?? DEFAULT_MIN_BYTES;
+    if (waiting < minItems && !(this.bytesHere >= minBytes && waiting >= 2)) return;
+    this.pool = new WorkerPool(this.script, this.workers, this.setup, this.source.busy === true);
+  }
+
+  capacity(): number {
+    return this.pool ? this.pool.capacity() : READS_IN_FLIGHT - this.running;
+  }
+
+  start(entry: Entry, item: LoadItem): void {
+    if (this.pool) {
+      this.pool.run({ path: item.provenance.path, spec: item.spec }, (outcome, error) =>
+        this.settle(entry, outcome, error),
+      );
+      return;
+    }
+    this.running++;
+    let loading: Promise<FileItem | SkipItem>;
+    try {
+      loading = (this.source.load as NonNullable<Source['load']>)(item);
+    } catch (error) {
+      loading = Promise.reject(error);
+    }
+    loading.then(
+      (loaded) => {
+        this.running--;
+        if (loaded.kind === 'file') this.bytesHere += loaded.bytes.length;
+        this.settle(entry, loaded);
+      },
+      (error: unknown) => {
+        this.running--;
+        this.settle(entry, undefined, error);
+      },
+    );
+  }
+
+  /** Once the source is exhausted: how many items are still to be started (see WorkerPool.left). */
+  left(waiting: number): void {
+    if (this.pool) this.pool.left = waiting;
+  }
+
+  /** Sends the items started for the workers (see WorkerPool.send). */
+  send(mode: SendMode): void {
+    this.pool?.send(mode);
+  }
+
+  close(): Promise<void> {
+    return this.pool?.close() ?? Promise.resolve();
+  }
 }
 
-function textOf(bytes: Buffer): string[] {
-  const decoded = decodeText(bytes);
-  return decoded.binary ? [] : [decoded.text];
+/** A worker's findings carry a placeholder provenance; the item's own goes back on them here. */
+function withProvenance(outcome: ScannedFileOutcome, provenance: Provenance): ScannedFileOutcome {
+  if (outcome.findings.length === 0) return outcome;
+  return { ...outcome, findings: outcome.findings.map((finding) => ({ ...finding, provenance })) };
+}
+
+function addCounts(into: Record<string, number>, counts: Readonly<Record<string, number>>): void {
+  for (const [reason, count] of Object.entries(counts)) into[reason] = (into[reason] ?? 0) + count;
 }
 
 export function compareFindings(a: Finding, b: Finding): number {

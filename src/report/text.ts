@@ -133,7 +133,12 @@ function plural(count: number, word: string, many = `${word}s`): string {
 /** File names are data: control characters (newlines, terminal escapes) are shown escaped, never sent raw. */
 export function printablePath(path: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-  return /[\u0000-\u001f\u007f-\u009f]/.test(path) ? JSON.stringify(path) : path;
+  if (!/[\u0000-\u001f\u007f-\u009f]/.test(path)) return path;
+  // JSON.stringify escapes C0 controls but not DEL or C1 (U+009B is CSI on 8-bit terminals)
+  return JSON.stringify(path).replace(
+    /[\u007f-\u009f]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 function wrap(text: string, width: number): string[] {

@@ -1,11 +1,13 @@
 import type { ScanCache } from '../engine/scan-cache';
+import { KeysweepError } from '../errors';
 import type { Commit } from '../git/objects';
 import { parseTagTarget } from '../git/objects';
 import { headCommit, listAllRefs, type Ref, type Repository } from '../git/repo';
 import { MissingObjectError, type Trees } from '../git/trees';
 import type { Finding, HistoryFacts } from '../types';
 import { ancestors, type BrokenObject, brokenItems, brokenObject, oldestFirst } from './range';
-import type { Source, SourceItem } from './source';
+import { readBlobItem } from './read-blob';
+import type { LoadItem, Source, SourceItem } from './source';
 import { keyOf, TreeGraph } from './tree-graph';
 
 /**
@@ -14,7 +16,8 @@ import { keyOf, TreeGraph } from './tree-graph';
  * introduced it (as Nosey Parker does). A subtree already walked holds only blobs already seen, so it is
  * not entered again: the walk reads each distinct tree once. After the scan, `finish` answers for each
  * secret how many commits hold it, whether HEAD still does, and which refs reach it — by one more pass
- * over the distinct trees, looking only for the few blobs that had findings.
+ * over the distinct trees, looking only for the few blobs that had findings. Blobs are yielded as `load`
+ * items: the scan reads them, in this thread or in worker threads with their own object stores.
  */
 export interface HistoryOptions {
   readonly maxFileSize: number;
@@ -35,7 +38,13 @@ export function historySource(repo: Repository, trees: Trees, options: HistoryOp
   const submodules = new Set<string>();
   let shallow = false;
   let commitsDone = 0;
+  const loadItem = (oid: string, provenance: LoadItem['provenance']): LoadItem => ({
+    kind: 'load',
+    provenance,
+    spec: { from: 'blob', gitdir: repo.commondir, oid, maxFileSize: options.maxFileSize },
+  });
   return {
+    busy: true,
     async *items(): AsyncGenerator<SourceItem> {
       const refs = await selectRefs(repo, options.refs);
       const broken: BrokenObject[] = [];
@@ -65,12 +74,14 @@ export function historySource(repo: Repository, trees: Trees, options: HistoryOp
             ...placeholderFacts(commit),
           } as const;
           const clean = options.cache?.get(blob.oid, blob.path);
-          yield clean
-            ? { kind: 'cached', provenance, clean }
-            : await blobItem(trees, blob.oid, blob.path, options.maxFileSize, provenance);
+          yield clean ? { kind: 'cached', provenance, clean } : loadItem(blob.oid, provenance);
         }
       }
-      if (options.allObjects) yield* unreachableItems(trees, options.allObjects, graph, options.maxFileSize);
+      if (options.allObjects) yield* unreachableItems(trees, options.allObjects, graph, loadItem);
+    },
+    load: (item) => {
+      if (item.spec.from !== 'blob') throw new Error(`a history sweep cannot load a ${item.spec.from}`);
+      return readBlobItem(trees.objects, item, item.spec);
     },
     finish: async (findings) => attachFacts(findings, graph, ordered, tips, await headCommit(repo)),
     stats: () => ({ commits: commitsDone, shallow, submodules: [...submodules].sort() }),
@@ -81,7 +92,12 @@ async function selectRefs(repo: Repository, wanted: readonly string[] | undefine
   const all = await listAllRefs(repo);
   if (!wanted || wanted.length === 0) return all;
   const prefixes = ['', 'refs/', 'refs/heads/', 'refs/tags/', 'refs/remotes/'];
-  return all.filter((ref) => wanted.some((name) => prefixes.some((prefix) => ref.name === prefix + name)));
+  const matches = (name: string, ref: Ref) => prefixes.some((prefix) => ref.name === prefix + name);
+  // a misspelt --ref must not turn into a clean sweep of nothing
+  const unknown = wanted.filter((name) => !all.some((ref) => matches(name, ref)));
+  if (unknown.length > 0)
+    throw new KeysweepError('E_GIT', `--ref ${unknown[0]}: no such ref`, { hint: 'see git show-ref' });
+  return all.filter((ref) => wanted.some((name) => matches(name, ref)));
 }
 
 /** The commit a ref points at, through any chain of annotated tags; undefined for tags of trees or blobs. */
@@ -166,30 +182,11 @@ async function newBlobs(trees: Trees, tree: string, prefix: string, state: WalkS
   graph.setChildren(number, children);
 }
 
-async function blobItem(
-  trees: Trees,
-  oid: string,
-  path: string,
-  maxFileSize: number,
-  provenance: Extract<SourceItem, { kind: 'file' }>['provenance'],
-): Promise<SourceItem> {
-  try {
-    const info = await trees.objects.info(oid);
-    if (info && info.size > maxFileSize) return { kind: 'skip', path, reason: 'tooLarge' };
-    const object = await trees.objects.read(oid);
-    if (!object)
-      return { kind: 'skip', path, reason: 'unreadable', detail: `blob ${oid.slice(0, 12)} is missing` };
-    return { kind: 'file', provenance, bytes: object.data };
-  } catch (error) {
-    return { kind: 'skip', path, reason: 'unreadable', detail: (error as Error).message };
-  }
-}
-
 async function* unreachableItems(
   trees: Trees,
   store: NonNullable<HistoryOptions['allObjects']>,
   graph: TreeGraph,
-  maxFileSize: number,
+  loadItem: (oid: string, provenance: LoadItem['provenance']) => LoadItem,
 ): AsyncGenerator<SourceItem> {
   for (const oid of await store.allObjectIds()) {
     if (graph.hasSeenBlob(oid)) continue;
@@ -204,7 +201,7 @@ async function* unreachableItems(
       refsTruncated: false,
       unreachable: true,
     };
-    yield await blobItem(trees, oid, path, maxFileSize, { kind: 'history', path, blob: oid, ...facts });
+    yield loadItem(oid, { kind: 'history', path, blob: oid, ...facts });
   }
 }
 

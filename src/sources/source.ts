@@ -53,6 +53,11 @@ export type LoadSpec =
 
 export interface Source {
   items(): AsyncIterable<SourceItem>;
+  /**
+   * Producing the items keeps the scan's own thread busy (a history sweep reads and parses every tree),
+   * so that thread counts as one of the `--jobs` threads: the scan starts one worker fewer.
+   */
+  readonly busy?: boolean;
   /** Reads a `load` item in this thread (with what the source has open); required to yield them. */
   load?(item: LoadItem): Promise<FileItem | SkipItem>;
   /** Called once after the last item with every finding, in source order; returns the findings to report. */

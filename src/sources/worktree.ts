@@ -2,15 +2,16 @@ import * as fs from 'node:fs';
 import path from 'node:path';
 import fg from 'fast-glob';
 import picomatch from 'picomatch';
-import type { SkipReason } from '../types';
 import { GitIgnore } from './gitignore';
+import { readFileItem } from './read-file';
 import type { Source, SourceItem } from './source';
 
 /**
  * The working-tree source: lists files with fast-glob (dotfiles included, `.git` never), drops what
- * `.gitignore` and `--exclude` rule out, and reads the rest with a few reads in flight at once. Symlinks
- * are never followed: a link's target inside the root is scanned at its own path anyway, and one outside
- * the root must not be. Every file that is not scanned for another reason is reported as a skip.
+ * `.gitignore` and `--exclude` rule out, and yields the rest as `load` items, which the scan reads (with
+ * a few reads in flight at once, or in worker threads; see sources/read-file.ts). Symlinks are never
+ * followed: a link's target inside the root is scanned at its own path anyway, and one outside the root
+ * must not be. Every file that is not scanned for another reason is reported as a skip.
  */
 export interface WorktreeOptions {
   /** Absolute; reported paths are relative to it. */
@@ -24,27 +25,21 @@ export interface WorktreeOptions {
 }
 
 export function worktreeSource(options: WorktreeOptions): Source {
-  return { items: () => walkWorktree(options) };
+  return {
+    items: () => walkWorktree(options),
+    load: (item) => {
+      if (item.spec.from !== 'file') throw new Error(`a working tree cannot load a ${item.spec.from}`);
+      return readFileItem(item, item.spec);
+    },
+  };
 }
 
 const ALWAYS_EXCLUDED = ['**/.git', '**/.git/**'];
-const READS_IN_FLIGHT = 16;
 /** What a regex `.` does not match, and so what fast-glob's matcher cannot match in a name. */
 const LINE_BREAK = /[\n\r\u2028\u2029]/;
 
 async function* walkWorktree(options: WorktreeOptions): AsyncGenerator<SourceItem> {
-  const pending: Promise<SourceItem | undefined>[] = [];
-  for await (const entry of listEntries(options)) {
-    pending.push(readEntry(entry, options));
-    if (pending.length >= READS_IN_FLIGHT) {
-      const item = await pending.shift();
-      if (item) yield item;
-    }
-  }
-  for (const next of pending) {
-    const item = await next;
-    if (item) yield item;
-  }
+  for await (const entry of listEntries(options)) yield itemOf(entry, options);
 }
 
 interface Entry {
@@ -95,6 +90,12 @@ async function* walkDirectory(
     ignore: globs.ignore,
     fs: readdirWrapper(options.root, unreadableDirs, ignores, lineBreakNames),
   });
+  // fast-glob reads directories concurrently, so it lists in a different order from run to run; the
+  // scan's order (and with it the order of the report's counts) must not depend on it.
+  found.sort((a, b) => compareText(a.path, b.path));
+  unreadableDirs.sort((a, b) => compareText(a.relative, b.relative));
+  const fullPath = (dirent: fs.Dirent) => path.join(dirent.parentPath ?? dirent.path, dirent.name);
+  lineBreakNames.sort((a, b) => compareText(fullPath(a), fullPath(b)));
   yield* unreadableDirs;
   const entryOf = (absolute: string, dirent: { isSymbolicLink(): boolean; isFile(): boolean }): Entry => ({
     absolute,
@@ -109,7 +110,7 @@ async function* walkDirectory(
   // fast-glob's matcher never matches a name with a line break in it, so such files would vanish
   // silently; they are listed here, and such directories walked on their own.
   for (const dirent of lineBreakNames) {
-    const absolute = path.join(dirent.parentPath ?? dirent.path, dirent.name);
+    const absolute = fullPath(dirent);
     if (dirent.isDirectory()) yield* walkDirectory(absolute, options, ignores, wanted);
     else {
       const entry = entryOf(absolute, dirent);
@@ -165,37 +166,29 @@ function typeOf(stat: { isSymbolicLink(): boolean; isFile(): boolean }): Entry['
   return stat.isFile() ? 'file' : 'special';
 }
 
-async function readEntry(entry: Entry, options: WorktreeOptions): Promise<SourceItem | undefined> {
-  const skip = (reason: SkipReason, detail?: string): SourceItem => ({
-    kind: 'skip',
-    path: entry.relative,
-    reason,
-    ...(detail ? { detail } : {}),
-  });
-  if (entry.type === 'unreadable-dir') return skip('unreadable', `cannot list directory (${entry.detail})`);
-  if (entry.type !== 'file') return skip(entry.type);
-  let handle: fs.promises.FileHandle | undefined;
-  try {
-    // O_NONBLOCK: should the file have been swapped for a FIFO since it was listed, open must not hang.
-    handle = await fs.promises.open(entry.absolute, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
-    const stat = await handle.stat();
-    if (!stat.isFile()) return skip('special');
-    if (stat.size > options.maxFileSize) return skip('tooLarge');
+function itemOf(entry: Entry, options: WorktreeOptions): SourceItem {
+  if (entry.type === 'unreadable-dir')
     return {
-      kind: 'file',
-      provenance: { kind: 'worktree', path: entry.relative },
-      bytes: await handle.readFile(),
+      kind: 'skip',
+      path: entry.relative,
+      reason: 'unreadable',
+      detail: `cannot list directory (${entry.detail})`,
     };
-  } catch (error) {
-    return skip('unreadable', `cannot read file (${code(error)})`);
-  } finally {
-    await handle?.close();
-  }
+  if (entry.type !== 'file') return { kind: 'skip', path: entry.relative, reason: entry.type };
+  return {
+    kind: 'load',
+    provenance: { kind: 'worktree', path: entry.relative },
+    spec: { from: 'file', absolute: entry.absolute, maxFileSize: options.maxFileSize },
+  };
 }
 
 export function relativeTo(root: string, absolute: string): string {
   const relative = path.relative(root, absolute);
   return (relative === '' ? path.basename(absolute) : relative).split(path.sep).join('/');
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function code(error: unknown): string {

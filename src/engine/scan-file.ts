@@ -1,0 +1,46 @@
+import { decodeText } from '../sources/decode';
+import type { FileItem } from '../sources/source';
+import type { Finding, RuleSet } from '../types';
+import { type FragmentFilters, scanFragment } from './fragment';
+
+/**
+ * One file through decoding and the engine, wherever it runs: in the scan loop, or in a worker thread
+ * (engine/scan-worker.ts), which sends the outcome back for the loop to merge in source order. It holds
+ * no bytes and no RegExp, so it crosses threads as it is.
+ */
+export interface ScannedFileOutcome {
+  readonly kind: 'scanned';
+  readonly bytes: number;
+  readonly binary: boolean;
+  readonly findings: Finding[];
+  readonly suppressed: Record<string, number>;
+}
+
+export function scanFile(
+  item: FileItem,
+  ruleSet: RuleSet,
+  filters: FragmentFilters,
+  all: boolean,
+): ScannedFileOutcome {
+  const bytes = item.bytes.length;
+  const decoded = decodeText(item.bytes);
+  if (decoded.binary) return { kind: 'scanned', bytes, binary: true, findings: [], suppressed: {} };
+  const before = all ? undefined : item.before?.flatMap((version) => textOf(version));
+  const outcome = scanFragment(
+    { text: decoded.text, provenance: item.provenance, ...(before ? { before } : {}) },
+    ruleSet,
+    filters,
+  );
+  return {
+    kind: 'scanned',
+    bytes,
+    binary: false,
+    findings: outcome.findings,
+    suppressed: outcome.suppressed,
+  };
+}
+
+function textOf(bytes: Buffer): string[] {
+  const decoded = decodeText(bytes);
+  return decoded.binary ? [] : [decoded.text];
+}

@@ -1,0 +1,90 @@
+import { performance } from 'node:perf_hooks';
+import { parentPort, workerData } from 'node:worker_threads';
+import { compilePaths } from '../filter/allowlist';
+import { ObjectStore } from '../git/odb';
+import { readBlobItem } from '../sources/read-blob';
+import { readFileItemSync } from '../sources/read-file';
+import type { LoadItem } from '../sources/source';
+import type { FragmentFilters } from './fragment';
+import type { FromWorker, Job, JobOutcome, ToWorker, WorkerSetup } from './parallel';
+import { scanFile } from './scan-file';
+
+/**
+ * A scan worker thread (see engine/parallel.ts): takes batches of items, reads each one (a file, or a
+ * blob from an object store it opens on the git directory once), decodes it, runs the engine on it, and
+ * answers with the outcomes, in the batch's order. Reading problems become skip items exactly as in the
+ * scan loop; anything else thrown fails the batch, and the scan with it. Findings come back with only a
+ * placeholder provenance: the scan loop attaches the item's own.
+ *
+ * It loads only the engine, the allowlist and the object store: no CLI, no YAML, no rule loading.
+ */
+const port = parentPort;
+if (!port) throw new Error('scan-worker.js runs as a worker thread of a scan');
+
+const setup = workerData as WorkerSetup;
+const filters: FragmentFilters = {
+  allowPath: compilePaths(setup.allowPaths),
+  allowSecrets: setup.allowSecrets,
+};
+const stores = new Map<string, Promise<ObjectStore>>();
+/**
+ * A worker's delta-base cache: it reads only some of the blobs, and one cache per worker multiplies
+ * the memory of a sweep (the default is 64 MiB). Measured on the bench history, 4 to 64 MiB take the
+ * same time.
+ */
+const CACHE_BYTES = 16 * 1024 * 1024;
+let closing = false;
+/** Batches run one after another, in the order they came. */
+let queue: Promise<void> = Promise.resolve();
+
+port.on('message', (message: ToWorker) => {
+  if (message.type === 'close') {
+    closing = true;
+    queue = queue.then(closeAll);
+    return;
+  }
+  queue = queue.then(() => runBatch(message.id, message.jobs));
+});
+
+async function runBatch(id: number, jobs: readonly Job[]): Promise<void> {
+  if (closing) return;
+  let answer: FromWorker;
+  const started = performance.now();
+  try {
+    const outcomes: JobOutcome[] = [];
+    for (const job of jobs) {
+      if (closing) return;
+      outcomes.push(await runJob(job));
+    }
+    answer = { type: 'batch', id, outcomes, ms: performance.now() - started };
+  } catch (error) {
+    answer = { type: 'batch', id, error: error instanceof Error ? error.message : String(error) };
+  }
+  port?.postMessage(answer);
+}
+
+async function runJob(job: Job): Promise<JobOutcome> {
+  const item: LoadItem = { kind: 'load', provenance: { kind: 'worktree', path: job.path }, spec: job.spec };
+  const loaded =
+    job.spec.from === 'file'
+      ? readFileItemSync(item, job.spec)
+      : await readBlobItem(await storeFor(job.spec.gitdir), item, job.spec);
+  return loaded.kind === 'skip' ? loaded : scanFile(loaded, setup.ruleSet, filters, false);
+}
+
+function storeFor(gitdir: string): Promise<ObjectStore> {
+  let store = stores.get(gitdir);
+  if (!store) {
+    store = ObjectStore.open(gitdir, { cacheBytes: CACHE_BYTES });
+    stores.set(gitdir, store);
+  }
+  return store;
+}
+
+async function closeAll(): Promise<void> {
+  const opened = await Promise.allSettled(stores.values());
+  await Promise.allSettled(
+    opened.flatMap((result) => (result.status === 'fulfilled' ? [result.value.close()] : [])),
+  );
+  port?.close();
+}
