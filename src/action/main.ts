@@ -5,6 +5,7 @@ import path from 'node:path';
 import { type Io, run } from '../cli/run';
 import { formatError, KeysweepError, UsageError } from '../errors';
 import { commitParents, openRepository } from '../git/repo';
+import { escapeData } from '../report/github';
 import { type Plan, planScan } from './plan';
 
 /**
@@ -129,11 +130,6 @@ function commandFor(plan: Exclude<ResolvedPlan, { kind: 'nothing' }>, repo: stri
 /** An input as the runner passes it: `INPUT_` + the id upper-cased, spaces as `_`, hyphens kept; trimmed. */
 export function input(env: NodeJS.ProcessEnv, id: string): string {
   return (env[`INPUT_${id.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
-}
-
-/** Workflow-command data escaping, as the Actions toolkit does it. */
-function escapeData(text: string): string {
-  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
 
 function setOutputs(env: NodeJS.ProcessEnv, outputs: Record<string, string>): void {

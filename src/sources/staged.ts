@@ -54,7 +54,7 @@ async function* stagedItems(
     const before = headFiles.get(entry.path);
     if (before === entry.oid) continue;
     if (!before && headTree) {
-      headBlobs ??= new Set((await filesOf(trees, headTree)).values());
+      headBlobs ??= new Set((await changedFiles(trees, headTree, '', new Map(), [])).values());
       if (headBlobs.has(entry.oid)) continue; // moved or copied unchanged: nothing new
     }
     const info = await trees.objects.info(entry.oid);
@@ -104,9 +104,4 @@ async function changedFiles(
     else if (isBlobMode(entry.mode)) files.set(path, entry.oid);
   }
   return files;
-}
-
-async function filesOf(trees: Trees, tree: string): Promise<Map<string, string>> {
-  const { changed } = await trees.diff(null, tree);
-  return new Map(changed.map((blob) => [blob.path, blob.oid]));
 }
