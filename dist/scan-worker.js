@@ -2868,7 +2868,7 @@ var FLAGS = fs5.constants.O_RDONLY | fs5.constants.O_NONBLOCK;
 function readFileItemSync(item, spec) {
   let fd;
   try {
-    fd = fs5.openSync(spec.absolute, FLAGS);
+    fd = fs5.openSync(pathOf(spec), FLAGS);
     const stat = fs5.fstatSync(fd);
     if (!stat.isFile()) return skip(item, "special");
     if (stat.size > spec.maxFileSize) return skip(item, "tooLarge");
@@ -2878,6 +2878,10 @@ function readFileItemSync(item, spec) {
   } finally {
     if (fd !== void 0) fs5.closeSync(fd);
   }
+}
+function pathOf(spec) {
+  const { absolute } = spec;
+  return typeof absolute === "string" ? absolute : Buffer.from(absolute.buffer, absolute.byteOffset, absolute.length);
 }
 function skip(item, reason, detail) {
   return { kind: "skip", path: item.provenance.path, reason, ...detail ? { detail } : {} };

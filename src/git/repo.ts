@@ -4,6 +4,7 @@ import path from 'node:path';
 import git from 'isomorphic-git';
 import { KeysweepError } from '../errors';
 import { type Index, type IndexEntry, readIndexFile } from './index-file';
+import { readAllRefs } from './refs';
 
 /**
  * The repository as found on disk, and the only module that talks to isomorphic-git: finding the
@@ -82,19 +83,42 @@ export async function headCommit(repo: Repository): Promise<string | null> {
 
 /**
  * A revision as users write it: a ref (`main`, `origin/main`, `v1.0`, `refs/...`), `HEAD`, or a full or
- * abbreviated commit id. Missing is an error that says why that usually happens in CI.
+ * abbreviated commit id, optionally followed by ancestry steps as git writes them (`HEAD~2`, `main^`,
+ * `v1.0^2`: `~n` is the n-th first-parent ancestor, `^n` the n-th parent). Missing is an error that
+ * says why that usually happens in CI.
  */
 export async function resolveRevision(repo: Repository, revision: string): Promise<string> {
-  const oid = revision === 'HEAD' ? await headCommit(repo) : await resolveName(repo, revision);
+  const [, name = revision, steps = ''] = /^(.+?)((?:[~^]\d*)*)$/.exec(revision) ?? [];
+  const oid = name === 'HEAD' ? await headCommit(repo) : await resolveName(repo, name);
   // A ref may name an annotated tag, and a full id resolves whether or not the object exists: read the
   // commit (isomorphic-git peels tags) so that what we return is a commit this clone really has.
-  const commit = oid
-    ? await git.readCommit({ fs, gitdir: repo.commondir, oid }).catch(() => undefined)
-    : undefined;
-  if (commit) return commit.oid;
+  let commit = oid ? await readCommitOid(repo, oid) : undefined;
+  for (const [, kind, count] of steps.matchAll(/([~^])(\d*)/g)) {
+    const n = count === '' ? 1 : Number(count);
+    if (kind === '^') commit = n === 0 ? commit : (await parentsOf(repo, commit))[n - 1];
+    else for (let i = 0; i < n && commit; i++) commit = (await parentsOf(repo, commit))[0];
+  }
+  if (commit) return commit;
+  // a clone cannot be missing history it never had: no hint about fetching for a repository with no commit
+  if (oid === null && (await headCommit(repo)) === null && readAllRefs(repo.commondir).size === 0)
+    throw new KeysweepError('E_GIT', `${revision}: not found: this repository has no commits yet`);
   throw new KeysweepError('E_GIT', `commit ${revision.slice(0, 12)} not found`, {
     hint: 'shallow clone? use fetch-depth: 0 on actions/checkout',
   });
+}
+
+async function readCommitOid(repo: Repository, oid: string): Promise<string | undefined> {
+  const commit = await git.readCommit({ fs, gitdir: repo.commondir, oid }).catch(() => undefined);
+  return commit?.oid;
+}
+
+/** The parents of `commit` this clone has (none past a shallow boundary or for a missing commit). */
+async function parentsOf(repo: Repository, commit: string | undefined): Promise<(string | undefined)[]> {
+  if (!commit || repo.shallowCommits.has(commit)) return [];
+  const read = await git.readCommit({ fs, gitdir: repo.commondir, oid: commit }).catch(() => undefined);
+  const parents: (string | undefined)[] = [];
+  for (const parent of read?.commit.parent ?? []) parents.push(await readCommitOid(repo, parent));
+  return parents;
 }
 
 async function resolveName(repo: Repository, revision: string): Promise<string | null> {
@@ -114,18 +138,7 @@ export interface Ref {
 
 /** Every ref — branches, tags, remote-tracking refs, notes, stash — plus HEAD, sorted by name. */
 export async function listAllRefs(repo: Repository): Promise<Ref[]> {
-  const names = await git.listRefs({ fs, gitdir: repo.commondir, filepath: 'refs' });
-  const refs: Ref[] = [];
-  for (const name of names) {
-    try {
-      refs.push({
-        name: `refs/${name}`,
-        oid: await git.resolveRef({ fs, gitdir: repo.commondir, ref: `refs/${name}` }),
-      });
-    } catch {
-      // a dangling symbolic ref points at nothing to sweep
-    }
-  }
+  const refs: Ref[] = [...readAllRefs(repo.commondir)].map(([name, oid]) => ({ name, oid }));
   const head = await headCommit(repo);
   if (head) refs.push({ name: 'HEAD', oid: head });
   return refs.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

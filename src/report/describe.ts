@@ -55,14 +55,20 @@ export function byRemediation(findings: readonly Finding[]): [string, Finding[]]
   return [...groups].sort(([, a], [, b]) => rank(b) - rank(a));
 }
 
-/** Why files were not scanned, named for people (the JSON report keeps the short keys). */
-export const SKIP_WORDS: Record<string, string> = {
-  binary: 'binary',
-  tooLarge: 'too large',
-  unreadable: 'unreadable',
-  symlink: 'symlinks (not followed)',
-  special: 'special files (FIFO, socket, device)',
+/** Why files were not scanned, named for people (the JSON report keeps the short keys): one, many. */
+const SKIP_WORDS: Record<string, readonly [string, string]> = {
+  binary: ['binary', 'binary'],
+  tooLarge: ['too large', 'too large'],
+  unreadable: ['unreadable', 'unreadable'],
+  symlink: ['symlink (not followed)', 'symlinks (not followed)'],
+  special: ['special file (FIFO, socket, device)', 'special files (FIFO, socket, device)'],
 };
+
+/** "3 binary", "1 symlink (not followed)": a count of skipped files (or of unreported candidates). */
+export function reasonCount(reason: string, count: number): string {
+  const words = SKIP_WORDS[reason];
+  return `${count} ${words ? words[count === 1 ? 0 : 1] : (SUPPRESSION_WORDS[reason] ?? reason)}`;
+}
 
 /** Why candidates were not reported, named for people. */
 export const SUPPRESSION_WORDS: Record<string, string> = {

@@ -1,5 +1,5 @@
 import type { Finding, ScanResult } from '../types';
-import { byRemediation, countLine, SKIP_WORDS, SUPPRESSION_WORDS, scannedLine } from './describe';
+import { byRemediation, countLine, reasonCount, scannedLine } from './describe';
 import { shownSecret } from './redact';
 import type { ReportOptions } from './reporter';
 
@@ -67,7 +67,7 @@ function scanned(result: ScanResult): string[] {
   const list = (counts: Record<string, number>) =>
     Object.entries(counts)
       .filter(([, count]) => count > 0)
-      .map(([reason, count]) => `${count} ${SKIP_WORDS[reason] ?? SUPPRESSION_WORDS[reason] ?? reason}`)
+      .map(([reason, count]) => reasonCount(reason, count))
       .join(', ');
   if (list(stats.skipped)) lines.push(`- Skipped: ${list(stats.skipped)}.`);
   if (list(stats.suppressed)) lines.push(`- Not reported: ${list(stats.suppressed)}.`);

@@ -7,7 +7,7 @@ import {
   type Severity,
 } from '../types';
 import { formatBytes } from '../util/size';
-import { byRemediation, SKIP_WORDS, SUPPRESSION_WORDS } from './describe';
+import { byRemediation, reasonCount } from './describe';
 import { shownSecret } from './redact';
 import type { ReportOptions } from './reporter';
 
@@ -90,11 +90,11 @@ function summary(result: ScanResult): string {
       : `${plural(findings.length, 'finding')} in ${plural(files, 'file')} (${counts.join(', ')})`;
   const skipped = Object.entries(stats.skipped)
     .filter(([, count]) => count > 0)
-    .map(([reason, count]) => `${count} ${SKIP_WORDS[reason] ?? reason}`);
+    .map(([reason, count]) => reasonCount(reason, count));
   const suppressed = Object.entries(stats.suppressed)
     .filter(([, count]) => count > 0)
     .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([reason, count]) => `${count} ${SUPPRESSION_WORDS[reason] ?? reason}`);
+    .map(([reason, count]) => reasonCount(reason, count));
   const what =
     stats.commits === undefined
       ? plural(stats.files, 'file')

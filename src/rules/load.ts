@@ -1,8 +1,9 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { KeysweepError, ProblemsError } from '../errors';
 import type { RuleSet } from '../types';
 import { PACKAGE_ROOT } from '../util/package-root';
+import { readRegularFileSync } from '../util/read-regular-file';
 import { parseYamlText } from '../util/yaml-text';
 import { parseRuleFile } from './schema';
 
@@ -66,7 +67,7 @@ function ruleFiles(source: string, cwd: string): string[] {
 function parseYaml(file: string, origin: string, problems: string[]): unknown {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readRegularFileSync(file, 'utf8');
   } catch (error) {
     problems.push(`${origin}: cannot read file (${code(error)})`);
     return undefined;

@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import git from 'isomorphic-git';
+import { readRegularFileSync } from '../util/read-regular-file';
 
 /**
  * Git's ignore rules for a working tree: `.git/info/exclude` and every `.gitignore` from the repository
@@ -82,9 +82,10 @@ function rebase(text: string, dir: string): string[] {
   return patterns;
 }
 
+/** A missing rules file, or one that is not a regular file (a FIFO must not hang the scan), has no rules. */
 function readIfPresent(file: string): string {
   try {
-    return readFileSync(file, 'utf8');
+    return readRegularFileSync(file, 'utf8');
   } catch {
     return '';
   }

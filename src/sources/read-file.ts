@@ -17,7 +17,7 @@ const FLAGS = fs.constants.O_RDONLY | fs.constants.O_NONBLOCK;
 export async function readFileItem(item: LoadItem, spec: FileSpec): Promise<FileItem | SkipItem> {
   let handle: fs.promises.FileHandle | undefined;
   try {
-    handle = await fs.promises.open(spec.absolute, FLAGS);
+    handle = await fs.promises.open(pathOf(spec), FLAGS);
     const stat = await handle.stat();
     if (!stat.isFile()) return skip(item, 'special');
     if (stat.size > spec.maxFileSize) return skip(item, 'tooLarge');
@@ -32,7 +32,7 @@ export async function readFileItem(item: LoadItem, spec: FileSpec): Promise<File
 export function readFileItemSync(item: LoadItem, spec: FileSpec): FileItem | SkipItem {
   let fd: number | undefined;
   try {
-    fd = fs.openSync(spec.absolute, FLAGS);
+    fd = fs.openSync(pathOf(spec), FLAGS);
     const stat = fs.fstatSync(fd);
     if (!stat.isFile()) return skip(item, 'special');
     if (stat.size > spec.maxFileSize) return skip(item, 'tooLarge');
@@ -42,6 +42,14 @@ export function readFileItemSync(item: LoadItem, spec: FileSpec): FileItem | Ski
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }
+}
+
+/** A path given as bytes arrives from a worker's message as a plain Uint8Array, which fs's types refuse. */
+function pathOf(spec: FileSpec): fs.PathLike {
+  const { absolute } = spec;
+  return typeof absolute === 'string'
+    ? absolute
+    : Buffer.from(absolute.buffer, absolute.byteOffset, absolute.length);
 }
 
 function skip(item: LoadItem, reason: SkipReason, detail?: string): SkipItem {

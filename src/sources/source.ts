@@ -48,7 +48,12 @@ export interface CachedItem {
  * absolute path, or a blob by its id in the object store of a git directory.
  */
 export type LoadSpec =
-  | { readonly from: 'file'; readonly absolute: string; readonly maxFileSize: number }
+  | {
+      readonly from: 'file';
+      /** Bytes for a name that is not valid UTF-8 (a Uint8Array once it has crossed to a worker). */
+      readonly absolute: string | Uint8Array;
+      readonly maxFileSize: number;
+    }
   | { readonly from: 'blob'; readonly gitdir: string; readonly oid: string; readonly maxFileSize: number };
 
 export interface Source {

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import * as fs from 'node:fs';
 import path from 'node:path';
 import fg from 'fast-glob';
@@ -9,9 +10,9 @@ import type { Source, SourceItem } from './source';
 /**
  * The working-tree source: lists files with fast-glob (dotfiles included, `.git` never), drops what
  * `.gitignore` and `--exclude` rule out, and yields the rest as `load` items, which the scan reads (with
- * a few reads in flight at once, or in worker threads; see sources/read-file.ts). Symlinks are never
- * followed: a link's target inside the root is scanned at its own path anyway, and one outside the root
- * must not be. Every file that is not scanned for another reason is reported as a skip.
+ * a few reads in flight at once, or in worker threads; see sources/read-file.ts). Symlinks found in the
+ * walk are never followed: a link's target inside the root is scanned at its own path anyway, and one
+ * outside the root must not be. Every file that is not scanned for another reason is reported as a skip.
  */
 export interface WorktreeOptions {
   /** Absolute; reported paths are relative to it. */
@@ -43,10 +44,18 @@ async function* walkWorktree(options: WorktreeOptions): AsyncGenerator<SourceIte
 }
 
 interface Entry {
+  /** For matching; for a name that is not UTF-8, its lossy decoding (U+FFFD), and `raw` is the real path. */
   readonly absolute: string;
   readonly relative: string;
   readonly type: 'file' | 'symlink' | 'special' | 'unreadable-dir';
   readonly detail?: string;
+  readonly raw?: Buffer;
+}
+
+/** A directory entry whose name is not valid UTF-8, with the directory it is in. */
+interface RawName {
+  readonly dir: string;
+  readonly dirent: fs.Dirent<Buffer>;
 }
 
 async function* listEntries(options: WorktreeOptions): AsyncGenerator<Entry> {
@@ -57,7 +66,9 @@ async function* listEntries(options: WorktreeOptions): AsyncGenerator<Entry> {
     included(entry.relative) && !excluded(entry.relative) && !ignores?.ignores(entry.absolute);
 
   for (const target of options.targets) {
-    const stat = fs.lstatSync(target);
+    // a path the user names is followed even when it is a symlink (as ripgrep and git do); links met
+    // while walking are not
+    const stat = fs.statSync(target);
     if (!stat.isDirectory()) {
       const entry = { absolute: target, relative: relativeTo(options.root, target), type: typeOf(stat) };
       if (wanted(entry)) yield entry;
@@ -81,6 +92,7 @@ async function* walkDirectory(
 ): AsyncGenerator<Entry> {
   const unreadableDirs: Entry[] = [];
   const lineBreakNames: fs.Dirent[] = [];
+  const rawNames: RawName[] = [];
   const found = await fg.glob(globs.patterns, {
     cwd: target,
     dot: true,
@@ -88,7 +100,7 @@ async function* walkDirectory(
     followSymbolicLinks: false,
     objectMode: true,
     ignore: globs.ignore,
-    fs: readdirWrapper(options.root, unreadableDirs, ignores, lineBreakNames),
+    fs: readdirWrapper(options.root, unreadableDirs, ignores, lineBreakNames, rawNames),
   });
   // fast-glob reads directories concurrently, so it lists in a different order from run to run; the
   // scan's order (and with it the order of the report's counts) must not depend on it.
@@ -96,6 +108,7 @@ async function* walkDirectory(
   unreadableDirs.sort((a, b) => compareText(a.relative, b.relative));
   const fullPath = (dirent: fs.Dirent) => path.join(dirent.parentPath ?? dirent.path, dirent.name);
   lineBreakNames.sort((a, b) => compareText(fullPath(a), fullPath(b)));
+  rawNames.sort((a, b) => compareText(a.dir, b.dir) || Buffer.compare(a.dirent.name, b.dirent.name));
   yield* unreadableDirs;
   const entryOf = (absolute: string, dirent: { isSymbolicLink(): boolean; isFile(): boolean }): Entry => ({
     absolute,
@@ -117,6 +130,58 @@ async function* walkDirectory(
       if (wanted(entry)) yield entry;
     }
   }
+  for (const { dir, dirent } of rawNames) {
+    const parentRelative = path.relative(options.root, dir).split(path.sep).join('/');
+    for (const entry of rawEntries(Buffer.from(dir), parentRelative, dirent)) if (wanted(entry)) yield entry;
+  }
+}
+
+/**
+ * A name that is not valid UTF-8 cannot be a JavaScript string without loss, so fast-glob (which only
+ * knows strings) would hand back a path that does not exist. Such entries are walked here by their bytes:
+ * the file is opened by its raw path and reported under a name with each invalid byte shown as `\xNN`.
+ * Sorted by bytes, so the order is stable; nothing below `.git` is listed, as in the main walk.
+ */
+function* rawEntries(parent: Buffer, parentRelative: string, dirent: fs.Dirent<Buffer>): Generator<Entry> {
+  const raw = Buffer.concat([parent, Buffer.from(path.sep), dirent.name]);
+  const shown = escapeInvalidUtf8(dirent.name);
+  const relative = parentRelative === '' ? shown : `${parentRelative}/${shown}`;
+  const absolute = raw.toString('utf8');
+  if (!dirent.isDirectory()) {
+    yield { absolute, relative, type: typeOf(dirent), raw };
+    return;
+  }
+  let children: fs.Dirent<Buffer>[];
+  try {
+    children = fs.readdirSync(raw, { withFileTypes: true, encoding: 'buffer' });
+  } catch (error) {
+    yield { absolute, relative, type: 'unreadable-dir', detail: code(error) };
+    return;
+  }
+  children.sort((a, b) => Buffer.compare(a.name, b.name));
+  for (const child of children) {
+    if (child.name.toString('latin1') === '.git') continue;
+    yield* rawEntries(raw, relative, child);
+  }
+}
+
+/** The name as text, valid UTF-8 sequences as they are and every other byte as `\xNN`. */
+export function escapeInvalidUtf8(name: Buffer): string {
+  let text = '';
+  let start = 0;
+  let i = 0;
+  while (i < name.length) {
+    const lead = name[i] as number;
+    const length = lead < 0x80 ? 1 : lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
+    if (i + length <= name.length && isUtf8(name.subarray(i, i + length))) {
+      i += length;
+      continue;
+    }
+    text += `${name.toString('utf8', start, i)}\\x${lead.toString(16).padStart(2, '0')}`;
+    i += 1;
+    start = i;
+  }
+  return text + name.toString('utf8', start);
 }
 
 /**
@@ -130,6 +195,7 @@ function readdirWrapper(
   unreadable: Entry[],
   ignores: GitIgnore | undefined,
   lineBreakNames: fs.Dirent[],
+  rawNames: RawName[],
 ): Partial<typeof fs> {
   const readdir = ((
     dir: string,
@@ -146,8 +212,13 @@ function readdirWrapper(
         });
         return callback(null, []);
       }
+      const lossy = entries.some((entry) => entry.name.includes('\uFFFD'))
+        ? takeRawNames(dir, rawNames)
+        : undefined;
       const kept = entries.filter(
-        (entry) => !(entry.isDirectory() && ignores?.ignores(path.join(dir, entry.name), true)),
+        (entry) =>
+          !lossy?.has(entry.name) &&
+          !(entry.isDirectory() && ignores?.ignores(path.join(dir, entry.name), true)),
       );
       for (const entry of kept) {
         if (!LINE_BREAK.test(entry.name)) continue;
@@ -159,6 +230,27 @@ function readdirWrapper(
     });
   }) as typeof fs.readdir;
   return { readdir };
+}
+
+/**
+ * Node decodes directory entries as UTF-8, replacing invalid bytes with U+FFFD. When a listing shows
+ * one, the directory is listed again by bytes: the names that are not UTF-8 go to `rawNames` (walked by
+ * rawEntries), and their lossy spellings are returned, to be dropped from what fast-glob sees.
+ */
+function takeRawNames(dir: string, rawNames: RawName[]): Set<string> {
+  const lossy = new Set<string>();
+  let entries: fs.Dirent<Buffer>[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true, encoding: 'buffer' });
+  } catch {
+    return lossy; // it was listed a moment ago; if it is gone now, the names it had are gone too
+  }
+  for (const dirent of entries) {
+    if (isUtf8(dirent.name)) continue;
+    rawNames.push({ dir, dirent });
+    lossy.add(dirent.name.toString('utf8'));
+  }
+  return lossy;
 }
 
 function typeOf(stat: { isSymbolicLink(): boolean; isFile(): boolean }): Entry['type'] {
@@ -178,7 +270,7 @@ function itemOf(entry: Entry, options: WorktreeOptions): SourceItem {
   return {
     kind: 'load',
     provenance: { kind: 'worktree', path: entry.relative },
-    spec: { from: 'file', absolute: entry.absolute, maxFileSize: options.maxFileSize },
+    spec: { from: 'file', absolute: entry.raw ?? entry.absolute, maxFileSize: options.maxFileSize },
   };
 }
 

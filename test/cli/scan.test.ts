@@ -160,6 +160,19 @@ test('symlinks are not followed, and are counted', async () => {
     })();
     expect(report.findings.map((f: { file: string }) => f.file)).toEqual(['real/key.env']);
     expect(report.stats.skipped.symlink).toBe(3);
+
+    // a link the user names is followed: to a directory (paths relative to it) or to a file
+    const named = await runCli(['scan', links.path('loop'), '--format', 'json']);
+    expect(JSON.parse(named.stdout).findings.map((f: { file: string }) => f.file)).toEqual(['key.env']);
+    symlinkSync(links.path('real/key.env'), links.path('real/alias.env'));
+    const file = await runCli(['scan', links.path('real/alias.env'), '--format', 'json']);
+    const [shown] = JSON.parse(file.stdout).findings.map((f: { file: string }) => f.file);
+    expect(shown).toMatch(/\/real\/alias\.env$/);
+    const broken = await runCli(['scan', links.path('broken')]);
+    expect([broken.code, broken.stderr]).toEqual([2, expect.stringContaining('no such file or directory')]);
+
+    const text = await runCli(['scan', links.path('real')]);
+    expect(text.stdout).toContain('skipped: 1 symlink (not followed)\n');
   } finally {
     links.remove();
   }

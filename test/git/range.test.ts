@@ -112,6 +112,18 @@ test('under the pre-commit framework’s pre-push, the range comes from its envi
   expect(JSON.parse(whole.stdout).stats.commits).toBe(Number(repo.git('rev-list', '--count', 'HEAD')));
 });
 
+test('ancestry steps resolve as git resolves them: ~n follows first parents, ^n picks the n-th parent', async () => {
+  const revisions = ['feature~2', 'feature^^', 'main^2', 'main^2~1', 'main~1', 'main^1', 'HEAD~0', 'main^0'];
+  for (const revision of revisions) {
+    const { report } = await rangeJson(`${revision}..main`);
+    const expected = Number(repo.git('rev-list', '--count', `${revision}..main`));
+    expect([revision, report.stats.commits]).toEqual([revision, expected]);
+  }
+  const { code, stderr } = await runCli(['range', 'main^3..main', repo.root]);
+  expect(code).toBe(2); // the merge has two parents
+  expect(stderr).toContain('commit main^3 not found');
+});
+
 test('a malformed range is a usage error', async () => {
   const { code, stderr } = await runCli(['range', 'main', repo.root]);
   expect(code).toBe(2);
