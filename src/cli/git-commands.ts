@@ -71,7 +71,7 @@ export async function rangeCommand(args: RangeArgs, io: Io): Promise<number> {
 }
 
 /** With workers reading the blobs, this thread's object store caches little more than trees. */
-const TREE_CACHE_BYTES = 32 * 1024 * 1024;
+const TREE_CACHE_BYTES = 16 * 1024 * 1024;
 
 export async function historyCommand(args: HistoryArgs, io: Io): Promise<number> {
   const parallel = parallelFor(args.jobs);

@@ -128,7 +128,13 @@ export class WorkerPool {
     private readonly busy = false,
   ) {
     for (let index = 0; index < count; index++) {
-      const worker = new Worker(script, { workerData: setup });
+      // A small young generation: a worker's garbage is mostly Buffer wrappers of inflated blobs, whose
+      // memory is only freed when a scavenge collects them; with V8's default (16 MiB semi-spaces) they
+      // pile up between scavenges. Measured on the bench history: peak RSS 320 -> 290 MB, no slower.
+      const worker = new Worker(script, {
+        workerData: setup,
+        resourceLimits: { maxYoungGenerationSizeMb: 4 },
+      });
       const slot: Slot = { worker, batches: 0, exited: false };
       worker.on('message', (message: FromWorker) => this.answered(message));
       worker.on('error', (error) => this.fail(`scan worker ${index + 1} failed: ${error.message}`));

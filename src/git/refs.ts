@@ -24,13 +24,31 @@ export function readAllRefs(gitdir: string): Map<string, string> {
   return resolved;
 }
 
-function resolve(name: string, targets: ReadonlyMap<string, string>): string | undefined {
-  let value = targets.get(name);
+/**
+ * The object one ref points at (`refs/heads/main`), or undefined: its loose file, else its line in
+ * `packed-refs`, following symbolic refs. For a single lookup this reads only what it needs.
+ */
+export function resolveRef(gitdir: string, name: string): string | undefined {
+  let packed: Map<string, string> | undefined;
+  return resolve(name, (ref) => {
+    const loose = ref.startsWith('refs/') ? readRef(path.join(gitdir, ref)) : undefined;
+    if (loose !== undefined) return loose;
+    packed ??= new Map(readPackedRefs(gitdir));
+    return packed.get(ref);
+  });
+}
+
+function resolve(
+  name: string,
+  values: ReadonlyMap<string, string> | ((name: string) => string | undefined),
+): string | undefined {
+  const lookup = typeof values === 'function' ? values : (ref: string) => values.get(ref);
+  let value = lookup(name);
   for (let depth = 0; value !== undefined && depth <= MAX_SYMBOLIC_DEPTH; depth++) {
     if (OID.test(value)) return value;
     const target = /^ref:\s*(\S+)$/.exec(value)?.[1];
     if (!target) return undefined;
-    value = targets.get(target);
+    value = lookup(target);
   }
   return undefined;
 }

@@ -1,10 +1,12 @@
 import * as fs from 'node:fs';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import git from 'isomorphic-git';
 import { KeysweepError } from '../errors';
 import { type Index, type IndexEntry, readIndexFile } from './index-file';
-import { readAllRefs } from './refs';
+import { readAllRefs, resolveRef } from './refs';
+
+/** isomorphic-git costs ~25 ms to load; `staged`, run on every commit, never needs it. */
+const isomorphicGit = async () => (await import('isomorphic-git')).default;
 
 /**
  * The repository as found on disk, and the only module that talks to isomorphic-git: finding the
@@ -28,14 +30,11 @@ export async function openRepository(target: string, cwd: string): Promise<Repos
   const shown = path.relative(cwd, target) || '.';
   if (!existsSync(target)) throw new KeysweepError('E_GIT', `${shown}: no such file or directory`);
   if (isGitDir(target)) return describe(null, target);
-  let worktree: string;
-  try {
-    worktree = await git.findRoot({ fs, filepath: target });
-  } catch {
+  const worktree = findWorktreeRoot(target);
+  if (worktree === undefined)
     throw new KeysweepError('E_GIT', `${shown}: not a git repository`, {
       hint: 'run it inside a repository, or name one',
     });
-  }
   const dotGit = path.join(worktree, '.git');
   if (statSync(dotGit).isFile()) {
     const pointer = /^gitdir:\s*(.+?)\s*$/m.exec(readFileSync(dotGit, 'utf8'))?.[1];
@@ -43,6 +42,14 @@ export async function openRepository(target: string, cwd: string): Promise<Repos
     return describe(worktree, path.resolve(worktree, pointer));
   }
   return describe(worktree, dotGit);
+}
+
+/** The nearest directory at or above `dir` that holds a `.git` (directory or file), if any. */
+export function findWorktreeRoot(dir: string): string | undefined {
+  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
+    if (existsSync(path.join(current, '.git'))) return current;
+    if (path.dirname(current) === current) return undefined;
+  }
 }
 
 function isGitDir(dir: string): boolean {
@@ -74,11 +81,7 @@ export async function headCommit(repo: Repository): Promise<string | null> {
   if (/^[0-9a-f]{40}$/.test(head)) return head;
   const ref = /^ref:\s*(\S+)/.exec(head)?.[1];
   if (!ref) return null;
-  try {
-    return await git.resolveRef({ fs, gitdir: repo.commondir, ref });
-  } catch {
-    return null;
-  }
+  return resolveRef(repo.commondir, ref) ?? null;
 }
 
 /**
@@ -108,6 +111,7 @@ export async function resolveRevision(repo: Repository, revision: string): Promi
 }
 
 async function readCommitOid(repo: Repository, oid: string): Promise<string | undefined> {
+  const git = await isomorphicGit();
   const commit = await git.readCommit({ fs, gitdir: repo.commondir, oid }).catch(() => undefined);
   return commit?.oid;
 }
@@ -115,6 +119,7 @@ async function readCommitOid(repo: Repository, oid: string): Promise<string | un
 /** The parents of `commit` this clone has (none past a shallow boundary or for a missing commit). */
 async function parentsOf(repo: Repository, commit: string | undefined): Promise<(string | undefined)[]> {
   if (!commit || repo.shallowCommits.has(commit)) return [];
+  const git = await isomorphicGit();
   const read = await git.readCommit({ fs, gitdir: repo.commondir, oid: commit }).catch(() => undefined);
   const parents: (string | undefined)[] = [];
   for (const parent of read?.commit.parent ?? []) parents.push(await readCommitOid(repo, parent));
@@ -122,6 +127,7 @@ async function parentsOf(repo: Repository, commit: string | undefined): Promise<
 }
 
 async function resolveName(repo: Repository, revision: string): Promise<string | null> {
+  const git = await isomorphicGit();
   try {
     return await git.resolveRef({ fs, gitdir: repo.commondir, ref: revision });
   } catch {
@@ -165,6 +171,7 @@ export async function readIndex(repo: Repository): Promise<Index> {
 
 /** A value of the repository's own config (`.git/config`); global and system config are not read. */
 export async function configValue(repo: Repository, key: string): Promise<string | undefined> {
+  const git = await isomorphicGit();
   const value = await git.getConfig({ fs, gitdir: repo.commondir, path: key }).catch(() => undefined);
   return typeof value === 'string' ? value : undefined;
 }
@@ -172,5 +179,6 @@ export async function configValue(repo: Repository, key: string): Promise<string
 /** The parents of a commit (an annotated tag is peeled); none for a root commit. */
 export async function commitParents(repo: Repository, revision: string): Promise<string[]> {
   const oid = await resolveRevision(repo, revision);
+  const git = await isomorphicGit();
   return (await git.readCommit({ fs, gitdir: repo.commondir, oid })).commit.parent;
 }

@@ -1,7 +1,6 @@
-import * as fs from 'node:fs';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
-import git from 'isomorphic-git';
+import { findWorktreeRoot } from '../git/repo';
 import { readRegularFileSync } from '../util/read-regular-file';
 
 /**
@@ -20,11 +19,8 @@ export class GitIgnore {
 
   /** The ignore rules of the repository holding `dir`, or undefined when `dir` is in no repository. */
   static async forDirectory(dir: string): Promise<GitIgnore | undefined> {
-    try {
-      return new GitIgnore(await git.findRoot({ fs, filepath: dir }));
-    } catch {
-      return undefined;
-    }
+    const root = findWorktreeRoot(dir);
+    return root === undefined ? undefined : new GitIgnore(root);
   }
 
   /** `absolutePath` is a file unless `isDirectory`. Paths outside the repository are never ignored. */

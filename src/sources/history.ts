@@ -8,7 +8,7 @@ import type { Finding, HistoryFacts } from '../types';
 import { ancestors, type BrokenObject, brokenItems, brokenObject, oldestFirst } from './range';
 import { readBlobItem } from './read-blob';
 import type { LoadItem, Source, SourceItem } from './source';
-import { keyOf, TreeGraph } from './tree-graph';
+import { TreeGraph } from './tree-graph';
 
 /**
  * The history source, for one-off sweeps: every commit reachable from every ref (or the `--ref`s named),
@@ -134,7 +134,7 @@ const DIGIT_4 = 0x34;
  */
 async function newBlobs(trees: Trees, tree: string, prefix: string, state: WalkState): Promise<void> {
   const { graph } = state;
-  const number = graph.number(keyOf(tree));
+  const number = graph.number(tree);
   if (graph.isRead(number)) return;
   let data: Buffer;
   try {
@@ -160,7 +160,7 @@ async function newBlobs(trees: Trees, tree: string, prefix: string, state: WalkS
     const isTree = first === DIGIT_4;
     const isFile = first === DIGIT_1 && second === 0x30;
     if (isTree || isFile) {
-      const child = graph.number(data.toString('latin1', nul + 1, nul + 21));
+      const child = graph.numberAt(data, nul + 1);
       if (isTree) {
         children.push(child);
         if (!graph.isRead(child)) {
@@ -243,7 +243,7 @@ function attachFacts(
   let atHead = new Set<string>();
   for (const commit of ordered) {
     const fingerprints = new Set<string>();
-    for (const blob of holds(graph.number(keyOf(commit.tree)))) {
+    for (const blob of holds(graph.number(commit.tree))) {
       for (const fingerprint of fingerprintsByBlob.get(blob) ?? []) fingerprints.add(fingerprint);
     }
     if (commit.sha === head) atHead = fingerprints;

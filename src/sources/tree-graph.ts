@@ -1,32 +1,32 @@
+import { OidTable } from '../git/oid-table';
+
 /**
  * The distinct trees and blobs a history sweep met, interned to small numbers, with each tree's children.
  * The sweep reads and parses every distinct tree exactly once; afterwards, "which commits hold this blob,
  * and do the refs reach them" is answered from this graph instead of reading the trees a second time
  * (which cost as much as the sweep itself on a 5,000-commit history). A few bytes per tree entry.
- * Objects are keyed by their 20 raw id bytes as a latin1 string, not by hex: that halves the key and
- * spares a hex encoding per tree entry, the hottest loop of a sweep.
+ * Objects are numbered by their raw id bytes, read in place from the tree (see git/oid-table.ts).
  */
 const NONE = new Int32Array(0);
 
 export class TreeGraph {
-  private readonly numbers = new Map<string, number>();
-  private count = 0;
+  private readonly ids = new OidTable();
   /** By tree number: its subtrees (n) and blobs (~n, negative). Undefined until the tree is read. */
   private readonly children: (Int32Array | undefined)[] = [];
   private readonly seenBlobs = new Set<number>();
 
-  /** The number of an object, by its raw key (see keyOf). */
-  number(key: string): number {
-    let n = this.numbers.get(key);
-    if (n === undefined) {
-      n = this.count++;
-      this.numbers.set(key, n);
-    }
-    return n;
+  /** The number of the object whose raw id is at `bytes[offset..offset+20]` (a tree entry's id). */
+  numberAt(bytes: Uint8Array, offset: number): number {
+    return this.ids.intern(bytes, offset);
+  }
+
+  /** The number of an object by its hex id. */
+  number(oid: string): number {
+    return this.ids.intern(Buffer.from(oid, 'hex'), 0);
   }
 
   find(oid: string): number | undefined {
-    return this.numbers.get(keyOf(oid));
+    return this.ids.find(Buffer.from(oid, 'hex'));
   }
 
   isRead(tree: number): boolean {
@@ -78,9 +78,4 @@ export class TreeGraph {
     };
     return holds;
   }
-}
-
-/** The graph's key of a hex object id. */
-export function keyOf(oid: string): string {
-  return Buffer.from(oid, 'hex').toString('latin1');
 }

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import fs, { existsSync, readFileSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { FakeKeys } from '../support/fake-keys';
 import { GitRepo } from '../support/git-repo';
@@ -25,6 +26,8 @@ interface Finding {
   endColumn: number;
   ruleId: string;
   secret: string;
+  credential?: string;
+  credentialKind?: string;
   refs?: string[];
   refsTruncated?: boolean;
   commits?: number;
@@ -54,7 +57,7 @@ async function scanJson(
 const places = (report: Report) =>
   report.findings.map((f) => [f.file, f.line, f.column, f.endColumn, f.ruleId] as const);
 
-const _envPair = (id: string, secret: string, eol = '\n') =>
+const envPair = (id: string, secret: string, eol = '\n') =>
   `AWS_ACCESS_KEY_ID=${id}${eol}AWS_SECRET_ACCESS_KEY=${secret}${eol}`;
 
 /**
@@ -62,7 +65,7 @@ const _envPair = (id: string, secret: string, eol = '\n') =>
  * runs. Reads in worker threads would not be seen, so each use also checks that a file which was scanned
  * does show up.
  */
-async function _opened<T>(body: () => Promise<T>): Promise<{ result: T; paths: string[] }> {
+async function opened<T>(body: () => Promise<T>): Promise<{ result: T; paths: string[] }> {
   const paths: string[] = [];
   const note = (file: unknown) => {
     paths.push(Buffer.isBuffer(file) ? file.toString('latin1') : String(file));
@@ -300,7 +303,361 @@ test('5. UTF-16LE and UTF-16BE text with a BOM: keys found at the right line and
   }
 });
 
+test('6. LF, CRLF, CR-only and mixed line endings: each key of the pair at its line and column, paired', async () => {
+  const tree = new TempTree();
+  try {
+    const id = keys.keyId();
+    const secret = keys.secret();
+    for (const [file, eol] of [
+      ['lf.env', '\n'],
+      ['crlf.env', '\r\n'],
+      ['cr.env', '\r'],
+    ] as const)
+      tree.write(file, `# header${eol}${envPair(id, secret, eol)}`);
+    // CRLF, then CR, then LF, then an LF and a CRLF (an empty line 4), and a CR at the very end
+    tree.write('mixed.env', `# a\r\n# b\rAWS_ACCESS_KEY_ID=${id}\n\r\nAWS_SECRET_ACCESS_KEY=${secret}\r`);
+    const { code, stderr, report } = await scanJson(tree.root, '--no-redact');
+    expect(stderr).toBe('');
+    expect(code).toBe(1);
+    const pair = (file: string, idLine: number, secretLine: number) => [
+      [file, idLine, 19, 39, 'aws.access-key-id'],
+      [file, secretLine, 23, 63, 'aws.secret-access-key'],
+    ];
+    expect(places(report)).toEqual([
+      ...pair('cr.env', 2, 3),
+      ...pair('crlf.env', 2, 3),
+      ...pair('lf.env', 2, 3),
+      ...pair('mixed.env', 3, 5),
+    ]);
+    expect(report.findings.map((f) => f.secret)).toEqual(Array(4).fill([id, secret]).flat());
+    // each file's id and secret are reported as one long-term key pair
+    for (const file of ['cr.env', 'crlf.env', 'lf.env', 'mixed.env']) {
+      const [idFinding, secretFinding] = report.findings.filter((f) => f.file === file);
+      expect(idFinding?.credentialKind).toBe('aws.long-term-key');
+      expect(secretFinding?.credentialKind).toBe('aws.long-term-key');
+      expect(idFinding?.credential).toEqual(expect.any(String));
+      expect(secretFinding?.credential).toBe(idFinding?.credential);
+    }
+    expect(report.stats.skipped).toEqual(NO_SKIPS);
+    expect(report.stats.files).toBe(4);
+  } finally {
+    tree.remove();
+  }
+});
+
+// ---- 7: special files -------------------------------------------------------------------------------------------
+
+/** Runs a command that must succeed (mkfifo, mknod), failing the test with its stderr otherwise. */
+function mustRun(command: string, ...args: string[]): void {
+  const result = spawnSync(command, args, { encoding: 'utf8' });
+  if (result.status !== 0)
+    throw new Error(`${command} ${args.join(' ')}: ${result.error?.message ?? result.stderr}`);
+}
+
+describe('special files', () => {
+  test('7. a FIFO, a socket and a character device are never opened and are counted as special; the key beside them is found', async () => {
+    const tree = new TempTree();
+    const server = net.createServer();
+    try {
+      const id = keys.keyId();
+      const normal = tree.write('keys.env', `AWS_ACCESS_KEY_ID=${id}\n`);
+      const specials = ['pipe', 'sock', 'null-device'].map((name) => tree.path(name));
+      mustRun('mkfifo', tree.path('pipe'));
+      // the socket stays bound (its file present) while the scan runs: closing the server removes it
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(tree.path('sock'), resolve);
+      });
+      mustRun('mknod', tree.path('null-device'), 'c', '1', '3');
+      expect(
+        specials
+          .map((file) => fs.lstatSync(file))
+          .map((s) => [s.isFIFO(), s.isSocket(), s.isCharacterDevice()]),
+      ).toEqual([
+        [true, false, false],
+        [false, true, false],
+        [false, false, true],
+      ]);
+
+      const { result, paths } = await opened(() => scanJson(tree.root, '--jobs', '1'));
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(1);
+      expect(places(result.report)).toEqual([['keys.env', 1, 19, 39, 'aws.access-key-id']]);
+      expect(result.report.stats.skipped).toEqual({ ...NO_SKIPS, special: 3 });
+      expect(result.report.stats.files).toBe(1);
+      expect(paths).toContain(normal); // the spy sees this thread's reads
+      for (const special of specials) expect(paths).not.toContain(special);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+      tree.remove();
+    }
+  });
+
+  // These run the binary: a blocking read of a FIFO with no writer would hang the test process itself.
+  const fifoScan = (tree: TempTree) =>
+    runBinary(['scan', tree.root, '--format', 'json'], { cwd: tree.root, timeoutMs: 20_000 });
+  /** The scan completes (no hang) and reports the key in a.env, and nothing else. */
+  const scanFindsOnlyAEnv = (tree: TempTree): Report => {
+    const run = fifoScan(tree);
+    expect(run.timedOut).toBe(false);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(1);
+    const report: Report = JSON.parse(run.stdout);
+    expect(places(report)).toEqual([['a.env', 1, 19, 39, 'aws.access-key-id']]);
+    return report;
+  };
+
+  test('7. a FIFO named .gitignore (no writer) is treated as absent: the scan completes and finds the key', () => {
+    // ignore files are read only in a repository
+    const repo = new GitRepo();
+    try {
+      repo.write('a.env', `AWS_ACCESS_KEY_ID=${keys.keyId()}\n`);
+      // a regular .gitignore below it still applies (its rules build on the root's)
+      repo.write('sub/.gitignore', 'ignored.env\n');
+      repo.write('sub/ignored.env', `AWS_ACCESS_KEY_ID=${keys.keyId()}\n`);
+      mustRun('mkfifo', repo.path('.gitignore'));
+      const report = scanFindsOnlyAEnv(repo);
+      // the FIFO itself is in the tree, and is counted like any other
+      expect(report.stats.skipped).toEqual({ ...NO_SKIPS, special: 1 });
+      expect(report.stats.files).toBe(2); // a.env and sub/.gitignore
+    } finally {
+      repo.remove();
+    }
+  }, 30_000);
+
+  test('7. a FIFO at .git/info/exclude (no writer) is treated as absent: the scan completes and finds the key', () => {
+    const repo = new GitRepo();
+    try {
+      repo.write('a.env', `AWS_ACCESS_KEY_ID=${keys.keyId()}\n`);
+      fs.rmSync(repo.path('.git/info/exclude'), { force: true });
+      mustRun('mkfifo', repo.path('.git/info/exclude'));
+      const report = scanFindsOnlyAEnv(repo);
+      expect(report.stats.skipped).toEqual(NO_SKIPS);
+    } finally {
+      repo.remove();
+    }
+  }, 30_000);
+
+  test('7. a FIFO named .keysweep.yaml (no writer) is exit 2 with one line naming it, not a hang', () => {
+    const tree = new TempTree();
+    try {
+      tree.write('a.env', `AWS_ACCESS_KEY_ID=${keys.keyId()}\n`);
+      mustRun('mkfifo', tree.path('.keysweep.yaml'));
+      const run = fifoScan(tree);
+      expect(run.timedOut).toBe(false);
+      expect(run.status).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toBe('keysweep: .keysweep.yaml: cannot read config (not a regular file)\n');
+    } finally {
+      tree.remove();
+    }
+  }, 30_000);
+});
+
 // ---- 8: symlinks ----------------------------------------------------------------------------------------------
+
+test('8. symlinks (a loop, a broken one, one to the parent directory, one to a key outside the root) are never followed', async () => {
+  const tree = new TempTree();
+  const outside = new TempTree();
+  try {
+    const insideId = keys.keyId();
+    const outsideId = keys.keyId();
+    const inside = tree.write('inside.env', `AWS_ACCESS_KEY_ID=${insideId}\n`);
+    const target = outside.write('outside.env', `AWS_ACCESS_KEY_ID=${outsideId}\n`);
+    fs.symlinkSync('b', tree.path('a')); // a -> b -> a
+    fs.symlinkSync('a', tree.path('b'));
+    fs.symlinkSync('nowhere', tree.path('broken'));
+    fs.mkdirSync(tree.path('dir'));
+    fs.symlinkSync('..', tree.path('dir/up'));
+    fs.symlinkSync(target, tree.path('leak.env'));
+
+    const { result, paths } = await opened(() => scanJson(tree.root, '--no-redact', '--jobs', '1'));
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(1);
+    expect(places(result.report)).toEqual([['inside.env', 1, 19, 39, 'aws.access-key-id']]);
+    expect(result.report.findings.map((f) => f.secret)).toEqual([insideId]);
+    // one per link: the loop is two of them
+    expect(result.report.stats.skipped).toEqual({ ...NO_SKIPS, symlink: 5 });
+    expect(result.report.stats.files).toBe(1);
+    expect(paths).toContain(inside);
+    expect(paths).not.toContain(target);
+    expect(paths).not.toContain(tree.path('leak.env'));
+  } finally {
+    tree.remove();
+    outside.remove();
+  }
+});
+
+// ---- 9: a huge directory ----------------------------------------------------------------------------------------
+
+describe('a directory of 100,000 small files', () => {
+  const FILES = 100_000;
+  const DIRS = 10;
+  let tree: TempTree;
+  const id = keys.keyId();
+  beforeAll(() => {
+    tree = new TempTree();
+    for (let d = 0; d < DIRS; d++) {
+      const dir = tree.path(`d${d}`);
+      fs.mkdirSync(dir);
+      for (let i = 0; i < FILES / DIRS; i++)
+        fs.writeFileSync(path.join(dir, `f${String(i).padStart(5, '0')}.txt`), `line ${i}\n`);
+    }
+    fs.writeFileSync(tree.path('d7/f04242.txt'), `x = 1\nAWS_ACCESS_KEY_ID=${id}\n`);
+  }, 120_000);
+  afterAll(() => tree.remove(), 120_000);
+
+  test('9. every file is scanned, the one key found, in bounded memory', () => {
+    const run = runBinary(['scan', tree.root, '--format', 'json', '--no-redact'], {
+      cwd: tree.root,
+      timeoutMs: 100_000,
+    });
+    expect(run.timedOut).toBe(false);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(1);
+    const report: Report = JSON.parse(run.stdout);
+    expect(places(report)).toEqual([['d7/f04242.txt', 2, 19, 39, 'aws.access-key-id']]);
+    expect(report.findings[0]?.secret).toBe(id);
+    expect(report.stats.files).toBe(FILES);
+    expect(report.stats.skipped).toEqual(NO_SKIPS);
+    expect(run.peakRss).toBeLessThan(300 * MB);
+  }, 120_000);
+});
+
+// ---- 10: file names -----------------------------------------------------------------------------------------------
+
+describe('file names with a space, a newline, a terminal escape and bytes that are not UTF-8', () => {
+  let tree: TempTree;
+  const ids = { space: keys.keyId(), newline: keys.keyId(), escape: keys.keyId(), bytes: keys.keyId() };
+  const NAMES = { space: 'with space.env', newline: 'new\nline.env', escape: '\x1b[31mred\x1b[0m.env' };
+  beforeAll(() => {
+    tree = new TempTree();
+    for (const [which, name] of Object.entries(NAMES))
+      tree.write(name, `AWS_ACCESS_KEY_ID=${ids[which as keyof typeof NAMES]}\n`);
+    // f 0xFF 0xFE .env: never valid UTF-8
+    const bytesName = Buffer.concat([
+      Buffer.from(`${tree.root}/`),
+      Buffer.from([0x66, 0xff, 0xfe, 0x2e, 0x65, 0x6e, 0x76]),
+    ]);
+    fs.writeFileSync(bytesName, `AWS_ACCESS_KEY_ID=${ids.bytes}\n`);
+    expect(fs.readdirSync(tree.root)).toHaveLength(4);
+  });
+  afterAll(() => tree.remove());
+
+  test('10. every key is found; JSON gives the exact names; nothing is unreadable', async () => {
+    const { code, stderr, report } = await scanJson(tree.root, '--no-redact');
+    expect(stderr).toBe('');
+    expect(report.warnings).toEqual([]);
+    expect(report.stats.skipped).toEqual(NO_SKIPS);
+    expect(report.stats.files).toBe(4);
+    expect(code).toBe(1);
+    const bySecret = new Map(report.findings.map((f) => [f.secret, [f.file, f.line, f.column, f.ruleId]]));
+    expect(bySecret.size).toBe(4);
+    expect(bySecret.get(ids.space)).toEqual([NAMES.space, 1, 19, 'aws.access-key-id']);
+    expect(bySecret.get(ids.newline)).toEqual([NAMES.newline, 1, 19, 'aws.access-key-id']);
+    expect(bySecret.get(ids.escape)).toEqual([NAMES.escape, 1, 19, 'aws.access-key-id']);
+    // read by its bytes, shown with each byte that is not UTF-8 as \xNN
+    expect(bySecret.get(ids.bytes)).toEqual(['f\\xff\\xfe.env', 1, 19, 'aws.access-key-id']);
+  });
+
+  test('10. the text report shows control characters in names escaped, never raw', async () => {
+    const { code, stdout, stderr } = await runCli(['scan', tree.root]);
+    expect(stderr).toBe('');
+    expect(code).toBe(1);
+    for (const output of [stdout, stderr]) {
+      expect(output).not.toContain('\x1b');
+      expect(output).not.toContain('new\nline');
+    }
+    const lines = stdout.split('\n');
+    const shown = (place: string) => lines.filter((line) => line.startsWith(`${place} `));
+    expect(shown('"\\u001b[31mred\\u001b[0m.env":1:19')).toHaveLength(1);
+    expect(shown('"new\\nline.env":1:19')).toHaveLength(1);
+    expect(shown('with space.env:1:19')).toHaveLength(1);
+    expect(shown('f\\xff\\xfe.env:1:19')).toHaveLength(1);
+    expect(lines.filter((line) => /^\S.*:1:19 +medium +aws\.access-key-id /.test(line))).toHaveLength(4);
+    expect(stdout).toContain('\n4 findings in 4 files (4 medium); scanned 4 files (');
+    expect(stdout).not.toContain('skipped:');
+  });
+});
+
+// ---- 11, 12: odd repositories -------------------------------------------------------------------------------------
+
+test('11. an empty repository (no commits): history, staged and scan are clean; a range is one line, no shallow-clone hint', async () => {
+  const repo = new GitRepo();
+  try {
+    const json = async (...args: string[]) => {
+      const { code, stdout, stderr } = await runCli([...args, '--format', 'json'], { cwd: repo.root });
+      return { code, stderr, report: JSON.parse(stdout) as Report };
+    };
+    const history = await json('history', '.');
+    expect(history.stderr).toBe('');
+    expect(history.code).toBe(0);
+    expect(history.report.findings).toEqual([]);
+    expect(history.report.stats.commits).toBe(0);
+    expect(history.report.stats.files).toBe(0);
+    expect(history.report.stats.skipped).toEqual(NO_SKIPS);
+
+    const staged = await json('staged', '.');
+    expect(staged.stderr).toBe('');
+    expect(staged.code).toBe(0);
+    expect(staged.report.findings).toEqual([]);
+    expect(staged.report.stats.files).toBe(0);
+
+    const scan = await json('scan', '.');
+    expect(scan.stderr).toBe('');
+    expect(scan.code).toBe(0);
+    expect(scan.report.findings).toEqual([]);
+    expect(scan.report.stats.files).toBe(0);
+
+    const range = await runCli(['range', 'HEAD~1..HEAD'], { cwd: repo.root });
+    expect(range.code).toBe(2);
+    expect(range.stdout).toBe('');
+    expect(range.stderr).toBe('keysweep: HEAD~1: not found: this repository has no commits yet\n');
+  } finally {
+    repo.remove();
+  }
+});
+
+test('12. 3,000 packed refs at one commit: the finding lists 10 refs and says there are more, in bounded memory', () => {
+  const repo = new GitRepo();
+  try {
+    const sha = repo.commit('add key', { 'a.env': envPair(keys.keyId(), keys.secret()) });
+    repo.git('branch', 'loose-branch'); // loose refs beside the packed ones
+    repo.git('tag', 'loose-tag');
+    const names = [
+      ...Array.from({ length: 1500 }, (_, i) => `refs/heads/b${String(i + 1).padStart(4, '0')}`),
+      ...Array.from({ length: 1500 }, (_, i) => `refs/tags/t${String(i + 1).padStart(4, '0')}`),
+    ].sort();
+    repo.write(
+      '.git/packed-refs',
+      `# pack-refs with: peeled fully-peeled sorted \n${names.map((name) => `${sha} ${name}\n`).join('')}`,
+    );
+    expect(repo.git('show-ref').split('\n')).toHaveLength(3003); // git reads them all
+
+    const run = runBinary(['history', repo.root, '--format', 'json', '--quiet'], {
+      cwd: repo.root,
+      timeoutMs: 60_000,
+    });
+    expect(run.timedOut).toBe(false);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(1);
+    const report: Report = JSON.parse(run.stdout);
+    expect(places(report)).toEqual([
+      ['a.env', 1, 19, 39, 'aws.access-key-id'],
+      ['a.env', 2, 23, 63, 'aws.secret-access-key'],
+    ]);
+    const first10 = ['HEAD', ...names.slice(0, 9)];
+    for (const finding of report.findings) {
+      expect(finding.refs).toEqual(first10);
+      expect(finding.refsTruncated).toBe(true);
+      expect(finding.commits).toBe(1);
+    }
+    expect(report.stats.commits).toBe(1);
+    expect(run.peakRss).toBeLessThan(300 * MB);
+  } finally {
+    repo.remove();
+  }
+}, 90_000);
 
 // ---- 13, 14: malformed settings files and bad flags (more in test/cli/errors.test.ts and friends) ------------
 
