@@ -2920,16 +2920,28 @@ function shannonEntropy(text) {
 // src/engine/keywords.ts
 var scanners = /* @__PURE__ */ new WeakMap();
 function keywordsIn(text, rules) {
-  let scanner = scanners.get(rules);
-  if (!scanner) {
-    scanner = compileScanner(rules.flatMap((rule) => rule.keywords));
-    scanners.set(rules, scanner);
+  let cache = scanners.get(rules);
+  if (!cache) {
+    cache = /* @__PURE__ */ new Map();
+    scanners.set(rules, cache);
   }
-  const wanted = new Set(rules.flatMap((rule) => rule.keywords));
+  const missing = [...new Set(rules.flatMap((rule) => rule.keywords.map((k) => k.toLowerCase())))].sort();
   const found = /* @__PURE__ */ new Set();
-  const search = new RegExp(scanner);
-  for (let hit = search.exec(text); hit && found.size < wanted.size; hit = search.exec(text)) {
-    found.add(hit[0].toLowerCase());
+  let from = 0;
+  while (missing.length > 0) {
+    const key = missing.join("\0");
+    let scanner = cache.get(key);
+    if (!scanner) {
+      scanner = compileScanner(missing);
+      cache.set(key, scanner);
+    }
+    scanner.lastIndex = from;
+    const hit = scanner.exec(text);
+    if (!hit) break;
+    const keyword = hit[0].toLowerCase();
+    found.add(keyword);
+    missing.splice(missing.indexOf(keyword), 1);
+    from = hit.index;
   }
   return (keyword) => found.has(keyword);
 }
@@ -3057,18 +3069,25 @@ function searchWindows(text, rule, byRule) {
   if (!context?.nearby || context.ruleInFile.some((id) => (byRule.get(id)?.length ?? 0) > 0)) return whole;
   const nearby = new RegExp(context.nearby.source, `${context.nearby.flags.replace(/[gy]/g, "")}g`);
   const windows = [];
+  let scanned = 0;
+  let start = 0;
+  let end = -1;
   for (let hit = nearby.exec(text); hit; hit = nearby.exec(text)) {
     if (hit[0].length === 0) nearby.lastIndex++;
-    const start = lineStartBefore(text, hit.index);
-    const end = lineEndAfter(text, hit.index + hit[0].length, context.linesBefore);
+    const between = text.slice(scanned, hit.index);
+    const lastBreak = Math.max(between.lastIndexOf("\n"), between.lastIndexOf("\r"));
+    if (lastBreak >= 0) {
+      start = scanned + lastBreak + 1;
+      end = -1;
+    }
+    scanned = hit.index;
+    if (end < 0 || /[\r\n]/.test(hit[0]))
+      end = Math.max(end, lineEndAfter(text, hit.index + hit[0].length, context.linesBefore));
     const last = windows[windows.length - 1];
     if (last && start <= last[1]) last[1] = Math.max(last[1], end);
     else windows.push([start, end]);
   }
   return windows;
-}
-function lineStartBefore(text, offset) {
-  return Math.max(text.lastIndexOf("\n", offset - 1), text.lastIndexOf("\r", offset - 1)) + 1;
 }
 function lineEndAfter(text, offset, extraLines) {
   const breaks = /\r\n?|\n/g;

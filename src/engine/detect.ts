@@ -75,10 +75,25 @@ function searchWindows(text: string, rule: Rule, byRule: ReadonlyMap<string, Mat
   if (!context?.nearby || context.ruleInFile.some((id) => (byRule.get(id)?.length ?? 0) > 0)) return whole;
   const nearby = new RegExp(context.nearby.source, `${context.nearby.flags.replace(/[gy]/g, '')}g`);
   const windows: [number, number][] = [];
+  // Hits come in text order, so line breaks are looked for only between one hit and the next: a
+  // search back from each hit to its line start (or forward to its line end) would cross the same
+  // text again for every hit on a long line — quadratic on a minified file, and lastIndexOf('\r')
+  // crossed the whole file before each hit in a file without CRs.
+  let scanned = 0;
+  let start = 0;
+  let end = -1; // the window end for hits on the line starting at `start`; -1 until needed
   for (let hit = nearby.exec(text); hit; hit = nearby.exec(text)) {
     if (hit[0].length === 0) nearby.lastIndex++;
-    const start = lineStartBefore(text, hit.index);
-    const end = lineEndAfter(text, hit.index + hit[0].length, context.linesBefore);
+    const between = text.slice(scanned, hit.index); // a V8 sliced string: no copy
+    const lastBreak = Math.max(between.lastIndexOf('\n'), between.lastIndexOf('\r'));
+    if (lastBreak >= 0) {
+      start = scanned + lastBreak + 1;
+      end = -1;
+    }
+    scanned = hit.index;
+    // (a hit that itself spans lines, possible with a user's pattern, ends its window further down)
+    if (end < 0 || /[\r\n]/.test(hit[0]))
+      end = Math.max(end, lineEndAfter(text, hit.index + hit[0].length, context.linesBefore));
     const last = windows[windows.length - 1];
     if (last && start <= last[1]) last[1] = Math.max(last[1], end);
     else windows.push([start, end]);
@@ -86,10 +101,6 @@ function searchWindows(text: string, rule: Rule, byRule: ReadonlyMap<string, Mat
     // missed a secret whose context was a keyword on the last line of that window.
   }
   return windows;
-}
-
-function lineStartBefore(text: string, offset: number): number {
-  return Math.max(text.lastIndexOf('\n', offset - 1), text.lastIndexOf('\r', offset - 1)) + 1;
 }
 
 /** End of the line holding `offset`, extended by `extraLines` further lines ("\n", "\r\n" or "\r"). */
