@@ -26,7 +26,7 @@ const TIMEOUT_S = Number(process.env.KEYSWEEP_BENCH_TIMEOUT || 180);
 
 const ALL_CASES = ['tree', 'modules', 'history', 'staged', 'line'];
 const ALIASES = { worktree: 'tree', node_modules: 'modules', 'single-line': 'line' };
-const TARGETS = { nodeLoop: 1.2, ripgrep: 3, catfile: 1.5, stagedMs: 250, rssMb: 300 };
+const TARGETS = { nodeLoop: 1.2, ripgrep: 3, catfile: 1.2, stagedMs: 250, rssMb: 300 };
 
 function which(cmd) {
   for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {

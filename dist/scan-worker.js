@@ -2918,14 +2918,16 @@ function shannonEntropy(text) {
 }
 
 // src/engine/keywords.ts
-var scanners = /* @__PURE__ */ new WeakMap();
+var prefilters = /* @__PURE__ */ new WeakMap();
 function keywordsIn(text, rules) {
-  let cache = scanners.get(rules);
-  if (!cache) {
-    cache = /* @__PURE__ */ new Map();
-    scanners.set(rules, cache);
+  let prefilter = prefilters.get(rules);
+  if (!prefilter) {
+    const keywords = [...new Set(rules.flatMap((rule) => rule.keywords.map((k) => k.toLowerCase())))].sort();
+    prefilter = { keywords, scanners: /* @__PURE__ */ new Map() };
+    prefilters.set(rules, prefilter);
   }
-  const missing = [...new Set(rules.flatMap((rule) => rule.keywords.map((k) => k.toLowerCase())))].sort();
+  const cache = prefilter.scanners;
+  const missing = [...prefilter.keywords];
   const found = /* @__PURE__ */ new Set();
   let from = 0;
   while (missing.length > 0) {

@@ -11,16 +11,18 @@ import type { Rule } from '../types';
  */
 export type KeywordTest = (keyword: string) => boolean;
 
-/** Per rule set, a scanner for each set of keywords still missing (keyed by them, joined). */
-const scanners = new WeakMap<readonly Rule[], Map<string, RegExp>>();
+/** Per rule set: its keywords, and a scanner for each set of keywords still missing (keyed by them). */
+const prefilters = new WeakMap<readonly Rule[], { keywords: string[]; scanners: Map<string, RegExp> }>();
 
 export function keywordsIn(text: string, rules: readonly Rule[]): KeywordTest {
-  let cache = scanners.get(rules);
-  if (!cache) {
-    cache = new Map();
-    scanners.set(rules, cache);
+  let prefilter = prefilters.get(rules);
+  if (!prefilter) {
+    const keywords = [...new Set(rules.flatMap((rule) => rule.keywords.map((k) => k.toLowerCase())))].sort();
+    prefilter = { keywords, scanners: new Map() };
+    prefilters.set(rules, prefilter);
   }
-  const missing = [...new Set(rules.flatMap((rule) => rule.keywords.map((k) => k.toLowerCase())))].sort();
+  const cache = prefilter.scanners;
+  const missing = [...prefilter.keywords];
   const found = new Set<string>();
   let from = 0;
   while (missing.length > 0) {

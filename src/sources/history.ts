@@ -149,9 +149,13 @@ async function newBlobs(trees: Trees, tree: string, prefix: string, state: WalkS
   const children: number[] = [];
   let offset = 0;
   while (offset < data.length) {
-    const space = data.indexOf(SPACE, offset);
-    const nul = space < 0 ? -1 : data.indexOf(0, space);
-    if (nul < 0 || nul + 21 > data.length) {
+    // Byte loops, not Buffer.indexOf: modes and names are short, and a call into C++ per search cost
+    // more than the search itself.
+    let space = offset;
+    while (space < data.length && data[space] !== SPACE) space++;
+    let nul = space + 1;
+    while (nul < data.length && data[nul] !== 0) nul++;
+    if (nul + 21 > data.length) {
       state.damaged.push({ what: `tree ${tree} at ${prefix || '/'}`, problem: 'malformed tree entry' });
       break;
     }

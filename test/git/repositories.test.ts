@@ -200,6 +200,34 @@ test('a corrupt tree or commit is named, exit 2, and the commits around it are s
   }
 });
 
+test('a tree whose entries are malformed is named; the entries before the damage and other commits are swept', async () => {
+  const repo = new GitRepo();
+  try {
+    repo.commit('good', { 'app.env': envFile(other) });
+    const blob = repo.git('rev-parse', 'HEAD:app.env');
+    // a well-formed entry, then one cut off inside its id (git hash-object --literally takes anything)
+    const entry = Buffer.concat([Buffer.from('100644 kept.env\0'), Buffer.from(blob, 'hex')]);
+    const broken = Buffer.concat([
+      entry,
+      Buffer.from('100644 cut.env\0'),
+      Buffer.from(blob, 'hex').subarray(0, 7),
+    ]);
+    const treeFile = repo.write('broken-tree', broken);
+    const tree = repo.git('hash-object', '-t', 'tree', '--literally', '-w', treeFile);
+    const commit = repo.git('commit-tree', tree, '-p', 'HEAD', '-m', 'bad tree');
+    repo.git('update-ref', 'refs/heads/broken', commit);
+    const { code, stderr, report } = await json(['history', repo.root]);
+    expect(code).toBe(1); // findings outrank the damage; with none it would be 2
+    expect(stderr).toContain(`keysweep: (tree ${tree} at /): malformed tree entry\n`);
+    expect(report.stats.skipped.unreadable).toBe(1);
+    expect(report.stats.commits).toBe(2);
+    // the blob is found once (first seen in the good commit), at its path there
+    expect(new Set(report.findings.map((f: { file: string }) => f.file))).toEqual(new Set(['app.env']));
+  } finally {
+    repo.remove();
+  }
+});
+
 test('a truncated packfile is named and exit 2; nothing is silently lost', async () => {
   const repo = new GitRepo();
   try {
