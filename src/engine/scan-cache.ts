@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { RuleSet } from '../types';
+import type { HistoryFacts, Provenance, RuleSet, SkipReason } from '../types';
 
 /**
  * The incremental-sweep cache (`keysweep history --cache DIR`): which blobs an earlier sweep under the
@@ -11,6 +11,14 @@ import type { RuleSet } from '../types';
  * keyed by blob id and the path the blob is attributed to (allowlisted paths can make a blob "clean").
  * The file is named by a hash of keysweep's version, the rules and the settings: change any of them and
  * the sweep starts afresh.
+ *
+ * With the clean blobs the cache keeps a snapshot of the last complete sweep: the refs it started from,
+ * the few items that were not clean (blobs with findings, blobs too large, damaged objects), and for
+ * each finding's fingerprint where it lives (commits, refs, HEAD). When the next sweep starts from the
+ * same refs, nothing in its history can have changed (objects are immutable), so it replays the snapshot
+ * instead of walking every tree again: the blobs with findings are scanned again (secrets are never
+ * stored) and everything else is counted from the cache. Paths, commit ids, authors and fingerprints
+ * are stored; secrets are not.
  */
 export interface CleanBlob {
   /** Size in bytes (counted in the stats as if scanned), or -1 for a binary blob (counted as skipped). */
@@ -19,27 +27,70 @@ export interface CleanBlob {
   readonly suppressed?: Record<string, number>;
 }
 
-const FORMAT = 1;
+/** What a sweep yielded besides clean blobs, in order: blobs to scan again, and damaged objects. */
+export type SnapshotItem =
+  | { readonly kind: 'load'; readonly provenance: HistoryProvenance }
+  | { readonly kind: 'skip'; readonly path: string; readonly reason: SkipReason; readonly detail?: string };
+
+export type HistoryProvenance = Extract<Provenance, { kind: 'history' }>;
+
+export type PlaceFacts = Pick<HistoryFacts, 'commits' | 'presentAtHead' | 'refs' | 'refsTruncated'>;
+
+export interface SweepSnapshot {
+  /** A hash of the refs the sweep started from (and HEAD): the same key means the same history. */
+  readonly key: string;
+  readonly items: readonly SnapshotItem[];
+  readonly stats: { readonly commits: number; readonly shallow: boolean; readonly submodules: string[] };
+  /** By finding fingerprint. */
+  readonly facts: Readonly<Record<string, PlaceFacts>>;
+}
+
+const FORMAT = 2;
 
 export class ScanCache {
   private readonly fresh = new Map<string, CleanBlob>();
+  private recorded: SweepSnapshot | undefined;
 
   private constructor(
     readonly file: string,
     private readonly known: ReadonlyMap<string, CleanBlob>,
+    private readonly previous: SweepSnapshot | undefined,
   ) {}
 
   /** Opens the cache for this setup in `dir` (created if needed); an unreadable file is an empty cache. */
   static open(dir: string, identity: CacheIdentity): ScanCache {
     const file = path.join(dir, `history-${identityHash(identity)}.json`);
     let known = new Map<string, CleanBlob>();
+    let snapshot: SweepSnapshot | undefined;
     try {
       const document = JSON.parse(readFileSync(file, 'utf8'));
-      if (document.format === FORMAT) known = new Map(Object.entries(document.clean));
+      if (document.format === FORMAT) {
+        known = new Map(Object.entries(document.clean));
+        snapshot = document.snapshot ?? undefined;
+      }
     } catch {
       // missing or damaged: start afresh (the cache is an optimisation, never a source of truth)
     }
-    return new ScanCache(file, known);
+    return new ScanCache(file, known, snapshot);
+  }
+
+  /** The last complete sweep, if it started from the history `key` names. */
+  snapshot(key: string): SweepSnapshot | undefined {
+    return this.previous?.key === key ? this.previous : undefined;
+  }
+
+  /** Every clean blob of the last sweep, as [blob, path, clean] (a replay counts them all). */
+  *cleanBlobs(): Generator<[string, string, CleanBlob]> {
+    for (const [entry, clean] of this.known) {
+      this.fresh.set(entry, clean);
+      const [blob, at] = entry.split('\0') as [string, string];
+      yield [blob, at, clean];
+    }
+  }
+
+  /** Records this sweep's snapshot, written by `save` (only a sweep that completed is saved). */
+  recordSnapshot(snapshot: SweepSnapshot): void {
+    this.recorded = snapshot;
   }
 
   get(blob: string, at: string): CleanBlob | undefined {
@@ -59,9 +110,16 @@ export class ScanCache {
    */
   save(): void {
     const clean = Object.fromEntries(this.fresh);
+    // a blob the sweep yielded for reading and then found clean is counted from `clean` on replay
+    const snapshot = this.recorded && {
+      ...this.recorded,
+      items: this.recorded.items.filter(
+        (item) => item.kind === 'skip' || !this.fresh.has(key(item.provenance.blob, item.provenance.path)),
+      ),
+    };
     mkdirSync(path.dirname(this.file), { recursive: true });
     const temporary = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(temporary, JSON.stringify({ format: FORMAT, clean }));
+    writeFileSync(temporary, JSON.stringify({ format: FORMAT, clean, snapshot }));
     renameSync(temporary, this.file);
   }
 }

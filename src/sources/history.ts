@@ -1,4 +1,5 @@
-import type { ScanCache } from '../engine/scan-cache';
+import { createHash } from 'node:crypto';
+import type { PlaceFacts, ScanCache, SnapshotItem, SweepSnapshot } from '../engine/scan-cache';
 import { KeysweepError } from '../errors';
 import type { Commit } from '../git/objects';
 import { parseTagTarget } from '../git/objects';
@@ -15,9 +16,12 @@ import { TreeGraph } from './tree-graph';
  * oldest first, and each unique blob scanned exactly once, attributed to the first commit and path that
  * introduced it (as Nosey Parker does). A subtree already walked holds only blobs already seen, so it is
  * not entered again: the walk reads each distinct tree once. After the scan, `finish` answers for each
- * secret how many commits hold it, whether HEAD still does, and which refs reach it — by one more pass
- * over the distinct trees, looking only for the few blobs that had findings. Blobs are yielded as `load`
- * items: the scan reads them, in this thread or in worker threads with their own object stores.
+ * secret how many commits hold it, whether HEAD still does, and which refs reach it — from the tree
+ * graph built during the walk (no tree is read twice), looking only for the few blobs that had findings.
+ * Blobs are yielded as `load` items: the scan reads them, in this thread or in worker threads with
+ * their own object stores.
+ * With `--cache`, a sweep that starts from the same refs as the last complete one replays that sweep's
+ * snapshot instead of walking (see engine/scan-cache.ts).
  */
 export interface HistoryOptions {
   readonly maxFileSize: number;
@@ -43,10 +47,35 @@ export function historySource(repo: Repository, trees: Trees, options: HistoryOp
     provenance,
     spec: { from: 'blob', gitdir: repo.commondir, oid, maxFileSize: options.maxFileSize },
   });
+  const { cache } = options;
+  // A snapshot of the sweep for the cache (see engine/scan-cache.ts); none with --all-objects, whose
+  // unreachable blobs can change while the refs stay the same.
+  let snapshotKey: string | undefined;
+  let replay: SweepSnapshot | undefined;
+  const recorded: SnapshotItem[] = [];
+  const record = (items: SourceItem[]): SourceItem[] => {
+    for (const item of items) {
+      if (item.kind === 'skip') recorded.push(item);
+      else if (item.kind === 'load' && item.provenance.kind === 'history')
+        recorded.push({ kind: 'load', provenance: item.provenance });
+    }
+    return items;
+  };
   return {
     busy: true,
     async *items(): AsyncGenerator<SourceItem> {
       const refs = await selectRefs(repo, options.refs);
+      if (cache && !options.allObjects) {
+        snapshotKey = historyKey(refs, await headCommit(repo));
+        replay = cache.snapshot(snapshotKey);
+      }
+      if (replay) {
+        commitsDone = replay.stats.commits;
+        shallow = replay.stats.shallow;
+        for (const name of replay.stats.submodules) submodules.add(name);
+        yield* replayItems(replay, cache as ScanCache, loadItem);
+        return;
+      }
       const broken: BrokenObject[] = [];
       for (const ref of refs) {
         try {
@@ -58,14 +87,14 @@ export function historySource(repo: Repository, trees: Trees, options: HistoryOp
       }
       const walked = await ancestors(trees, repo, [...tips.keys()], new Set());
       shallow = walked.shallow;
-      yield* brokenItems([...broken, ...walked.broken]);
+      yield* record(brokenItems([...broken, ...walked.broken]));
       ordered = oldestFirst([...walked.commits.values()]);
       for (const commit of ordered) {
         commitsDone++;
         const fresh: { path: string; oid: string }[] = [];
         const damaged: BrokenObject[] = [];
         await newBlobs(trees, commit.tree, '', { graph, submodules, fresh, damaged });
-        yield* brokenItems(damaged);
+        yield* record(brokenItems(damaged));
         for (const blob of fresh) {
           const provenance = {
             kind: 'history',
@@ -73,8 +102,9 @@ export function historySource(repo: Repository, trees: Trees, options: HistoryOp
             blob: blob.oid,
             ...placeholderFacts(commit),
           } as const;
-          const clean = options.cache?.get(blob.oid, blob.path);
-          yield clean ? { kind: 'cached', provenance, clean } : loadItem(blob.oid, provenance);
+          const clean = cache?.get(blob.oid, blob.path);
+          if (clean) yield { kind: 'cached', provenance, clean };
+          else yield* record([loadItem(blob.oid, provenance)]);
         }
       }
       if (options.allObjects) yield* unreachableItems(trees, options.allObjects, graph, loadItem);
@@ -83,9 +113,72 @@ export function historySource(repo: Repository, trees: Trees, options: HistoryOp
       if (item.spec.from !== 'blob') throw new Error(`a history sweep cannot load a ${item.spec.from}`);
       return readBlobItem(trees.objects, item, item.spec);
     },
-    finish: async (findings) => attachFacts(findings, graph, ordered, tips, await headCommit(repo)),
+    finish: async (findings) => {
+      if (replay) {
+        cache?.recordSnapshot(replay); // still the history's snapshot: keep it for the next sweep
+        return withFacts(findings, replay.facts);
+      }
+      const placed = attachFacts(findings, graph, ordered, tips, await headCommit(repo));
+      if (cache && snapshotKey)
+        cache.recordSnapshot({
+          key: snapshotKey,
+          items: recorded,
+          stats: { commits: commitsDone, shallow, submodules: [...submodules].sort() },
+          facts: factsOf(placed),
+        });
+      return placed;
+    },
     stats: () => ({ commits: commitsDone, shallow, submodules: [...submodules].sort() }),
   };
+}
+
+/** Names the history a sweep starts from: every selected ref and what it points at, and HEAD. */
+function historyKey(refs: readonly Ref[], head: string | null): string {
+  const text = JSON.stringify({ refs: refs.map((ref) => [ref.name, ref.oid]), head });
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** The items of a snapshotted sweep: its clean blobs as counted, then what must be scanned again. */
+function* replayItems(
+  snapshot: SweepSnapshot,
+  cache: ScanCache,
+  loadItem: (oid: string, provenance: LoadItem['provenance']) => LoadItem,
+): Generator<SourceItem> {
+  for (const [blob, path, clean] of cache.cleanBlobs()) {
+    const provenance = { kind: 'history', path, blob, ...UNKNOWN_FACTS } as const;
+    yield { kind: 'cached', provenance, clean };
+  }
+  for (const item of snapshot.items) {
+    if (item.kind === 'skip') yield { ...item };
+    else yield loadItem(item.provenance.blob, item.provenance);
+  }
+}
+
+const UNKNOWN_FACTS: HistoryFacts = {
+  commit: null,
+  commits: 0,
+  presentAtHead: false,
+  refs: [],
+  refsTruncated: false,
+  unreachable: false,
+};
+
+function factsOf(findings: readonly Finding[]): Record<string, PlaceFacts> {
+  const facts: Record<string, PlaceFacts> = {};
+  for (const { fingerprint, provenance } of findings) {
+    if (provenance.kind !== 'history' || provenance.unreachable) continue;
+    const { commits, presentAtHead, refs, refsTruncated } = provenance;
+    facts[fingerprint] = { commits, presentAtHead, refs, refsTruncated };
+  }
+  return facts;
+}
+
+function withFacts(findings: readonly Finding[], facts: Readonly<Record<string, PlaceFacts>>): Finding[] {
+  return findings.map((finding) => {
+    const known = facts[finding.fingerprint];
+    if (finding.provenance.kind !== 'history' || finding.provenance.unreachable || !known) return finding;
+    return { ...finding, provenance: { ...finding.provenance, ...known } };
+  });
 }
 
 async function selectRefs(repo: Repository, wanted: readonly string[] | undefined): Promise<Ref[]> {

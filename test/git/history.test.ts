@@ -184,7 +184,38 @@ test('progress goes to stderr on a terminal only, and --quiet silences it', asyn
   expect(piped.stderr).toBe('');
 });
 
-test('--cache: a second sweep gives the same report without reading the blobs it found clean', async () => {
+test('--cache: when no ref has moved, a second sweep replays the first without walking a single tree', async () => {
+  const copy = new TempTree();
+  try {
+    cpSync(tree.path('repo'), copy.path('repo'), { recursive: true });
+    const repo = copy.path('repo');
+    const cache = copy.path('cache');
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-C', repo, ...args], { encoding: 'utf8' }).trim();
+    const strip = (stdout: string) => stdout.replace(/"durationMs": \d+/, '"durationMs": 0');
+    const sweep = () => runCli(['history', repo, '--format', 'json', '--no-redact', '--cache', cache]);
+    const first = await sweep();
+    expect(strip(first.stdout)).toBe(strip(`${JSON.stringify(report, null, 2)}\n`));
+
+    // Take away HEAD's root tree: a sweep that walked the history would have to read it.
+    const root = git('rev-parse', 'HEAD^{tree}');
+    rmSync(path.join(repo, '.git', 'objects', root.slice(0, 2), root.slice(2)));
+    const replayed = await sweep();
+    expect(replayed.stderr).toBe('');
+    expect(replayed.code).toBe(exitCode);
+    expect(strip(replayed.stdout)).toBe(strip(first.stdout));
+
+    // A ref that moves (here: a new one) is new history: the sweep walks again, and meets the damage.
+    git('update-ref', 'refs/heads/extra', 'HEAD~1');
+    const walked = await sweep();
+    expect(walked.stderr).toContain(`tree ${root}`);
+    expect(walked.code).toBe(1);
+  } finally {
+    copy.remove();
+  }
+});
+
+test('--cache: after a ref moves, the sweep walks again but does not read the blobs it found clean', async () => {
   const copy = new TempTree();
   try {
     cpSync(tree.path('repo'), copy.path('repo'), { recursive: true });
@@ -197,12 +228,16 @@ test('--cache: a second sweep gives the same report without reading the blobs it
     const entries = Object.keys(JSON.parse(readFileSync(path.join(cache, file as string), 'utf8')).clean);
     expect(entries.length).toBeGreaterThan(10);
 
+    // A new ref: the next sweep cannot replay the last one (see the test above) and walks the history.
+    execFileSync('git', ['-C', repo, 'update-ref', 'refs/heads/extra', 'HEAD']);
+    const full = await runCli(['history', repo, '--format', 'json', '--no-redact']);
+    expect(full.stdout).toContain('"refs/heads/extra"');
     // Remove a clean blob from the repository: a sweep that read it would warn about it.
     const readme = entries.find((entry) => entry.endsWith('\0README.md'))?.split('\0')[0] as string;
     rmSync(path.join(repo, '.git', 'objects', readme.slice(0, 2), readme.slice(2)));
     const second = await runCli(['history', repo, '--format', 'json', '--no-redact', '--cache', cache]);
     expect(second.stderr).toBe('');
-    expect(strip(second.stdout)).toBe(strip(first.stdout));
+    expect(strip(second.stdout)).toBe(strip(full.stdout));
     const uncached = await runCli(['history', repo, '--format', 'json']);
     expect(uncached.stderr).toMatch(/^keysweep: README\.md: blob [0-9a-f]{12} is missing\n$/);
 
