@@ -3,7 +3,7 @@
 // `npm run bench`: times keysweep on the inputs our issues are about (a generated working tree, the project's
 // own node_modules, a generated git history, a pre-commit staged change, one huge single-line file) against
 // baselines measured in the same run, so the ratios stay meaningful on any machine. See bench/README.md.
-// KEYSWEEP_BENCH_CASES=tree,modules,history,staged,line picks cases (default: all, in that order).
+// KEYSWEEP_BENCH_CASES=tree,modules,many,history,staged,line picks cases (default: all, in that order).
 // Exits non-zero only when a measured tool fails to run (bad exit code, crash, missing build or input);
 // slowness and missed targets are never errors.
 const { execFileSync } = require('node:child_process');
@@ -24,7 +24,7 @@ const runsAfterWarmup = (warmMs) => RUNS ?? (warmMs < 15_000 ? 3 : warmMs < 50_0
 // A run that takes longer than this is killed and reported as timed out (slowness, not a failure).
 const TIMEOUT_S = Number(process.env.KEYSWEEP_BENCH_TIMEOUT || 180);
 
-const ALL_CASES = ['tree', 'modules', 'history', 'staged', 'line'];
+const ALL_CASES = ['tree', 'modules', 'many', 'history', 'staged', 'line'];
 const ALIASES = { worktree: 'tree', node_modules: 'modules', 'single-line': 'line' };
 const TARGETS = { nodeLoop: 1.2, ripgrep: 3, catfile: 1.2, incremental: 0.1, stagedMs: 250, rssMb: 300 };
 
@@ -286,6 +286,27 @@ async function caseModules(report, tools) {
   }
 }
 
+async function caseMany(report, tools) {
+  const { ensureMany } = require('./generate-many');
+  const { root, manifest: m, reused } = await ensureMany();
+  const group = newGroup(
+    report,
+    'many',
+    'many files',
+    `${int(m.files)} small files, ${mb(m.bytes)} MB (${reused ? 'cached' : 'generated'}) at ${root}`,
+    m.bytes,
+  );
+  const ks = await report.keysweep(group, 'keysweep scan', ['scan', root], { cwd: root });
+  const counts = await directoryBaselines(report, group, root, tools);
+  if (counts.node != null && counts.node !== m.planted.length)
+    report.warn(`many files: node regex loop counted ${counts.node} key ids, ${m.planted.length} planted`);
+  if (ks) {
+    report.checkPlanted(group, ks.json, m.planted);
+    if (ks.json.stats?.files !== m.files)
+      report.warn(`many files: keysweep scanned ${ks.json.stats?.files} of ${m.files} files`);
+  }
+}
+
 async function caseHistory(report, tools) {
   if (!tools.git) return missingGit(report, 'history');
   const { ensureHistory } = require('./generate-history');
@@ -480,6 +501,7 @@ async function main() {
   const run = {
     tree: caseTree,
     modules: caseModules,
+    many: caseMany,
     history: caseHistory,
     staged: caseStaged,
     line: caseLine,

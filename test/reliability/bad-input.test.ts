@@ -206,12 +206,12 @@ describe('binary and oversized files', () => {
 
 // ---- 3: one huge minified line ------------------------------------------------------------------------------
 
-test('3. a ~20 MB single-line minified file: the key at its very end is found at the right column, in bounded memory', () => {
+test('3. a 50 MB single-line minified file: the key at its very end is found at the right column, in bounded memory', () => {
   const tree = new TempTree();
   try {
     const id = keys.keyId();
     const chunk = 'var a=function(b){return b+1},c=[1,2,3].map(a);';
-    const body = chunk.repeat(Math.ceil((20 * MB) / chunk.length));
+    const body = chunk.repeat(Math.ceil((50 * MB) / chunk.length));
     tree.write('dist/app.min.js', `${body}var k="${id}";`);
 
     const big = runBinary(['scan', tree.root, '--format', 'json', '--max-file-size', '64MB'], {
@@ -225,7 +225,7 @@ test('3. a ~20 MB single-line minified file: the key at its very end is found at
     const column = body.length + 'var k="'.length + 1;
     expect(places(report)).toEqual([['dist/app.min.js', 1, column, column + 20, 'aws.access-key-id']]);
     expect(report.stats.bytes).toBe(body.length + 9 + id.length);
-    expect(big.peakRss).toBeLessThan(400 * MB);
+    expect(big.peakRss).toBeLessThan(300 * MB); // measured ~160 MB
 
     // under the default 10 MiB limit the same file is skipped and counted, never read
     const skipped = runBinary(['scan', tree.root, '--format', 'json'], { cwd: tree.root, timeoutMs: 30_000 });
