@@ -67,7 +67,7 @@ export type FromWorker =
  */
 const BATCH_MS = { idle: 4, busy: 8 } as const;
 const FIRST_BATCH = 8;
-const MAX_BATCH = 64;
+const MAX_BATCH = 256; // 64 made the scan loop's messages the bottleneck of 100,000 small files
 /** Batches a worker holds at once: the one it runs and the next, so it never waits for the scan loop. */
 const BATCHES_PER_WORKER = 2;
 /** How long a worker gets to close its object stores before it is terminated. */

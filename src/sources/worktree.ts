@@ -115,9 +115,17 @@ async function* walkDirectory(
     relative: relativeTo(options.root, absolute),
     type: typeOf(dirent),
   });
+  // fast-glob's paths are clean and '/'-separated: joining strings spares a path.join and a path.relative
+  // per entry, which cost more than the rest of the walk on 100,000 files
+  const base = path.relative(options.root, target).split(path.sep).join('/');
+  const directory = target.endsWith(path.sep) ? target : `${target}${path.sep}`; // the root is "/"
   for (const { path: relativePath, dirent } of found) {
     if (dirent.isDirectory()) continue;
-    const entry = entryOf(path.join(target, relativePath), dirent);
+    const entry: Entry = {
+      absolute: `${directory}${relativePath}`,
+      relative: base === '' ? relativePath : `${base}/${relativePath}`,
+      type: typeOf(dirent),
+    };
     if (wanted(entry)) yield entry;
   }
   // fast-glob's matcher never matches a name with a line break in it, so such files would vanish
