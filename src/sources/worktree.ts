@@ -243,7 +243,8 @@ function readdirWrapper(
 /**
  * Node decodes directory entries as UTF-8, replacing invalid bytes with U+FFFD. When a listing shows
  * one, the directory is listed again by bytes: the names that are not UTF-8 go to `rawNames` (walked by
- * rawEntries), and their lossy spellings are returned, to be dropped from what fast-glob sees.
+ * rawEntries), and their lossy spellings are returned, to be dropped from what fast-glob sees. (A valid
+ * name spelt with U+FFFD exactly as an invalid neighbour decodes would be dropped with it: not handled.)
  */
 function takeRawNames(dir: string, rawNames: RawName[]): Set<string> {
   const lossy = new Set<string>();
