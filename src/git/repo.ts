@@ -9,9 +9,11 @@ import { readAllRefs, resolveRef } from './refs';
 const isomorphicGit = async () => (await import('isomorphic-git')).default;
 
 /**
- * The repository as found on disk, and the only module that talks to isomorphic-git: finding the
- * repository, resolving refs and revisions, and reading the index. Object contents are read through
- * `git/odb` (our pack reader), which is much faster for bulk reads. Handles ordinary checkouts, bare
+ * The repository as found on disk: finding it, HEAD and the refs (read directly: git/refs.ts), the
+ * index (git/index-file.ts), and revisions as users write them. It is the only module that talks to
+ * isomorphic-git, for revision names, abbreviated ids, commits and config, loaded only when one of
+ * those is needed. Object contents are read through `git/odb` (our pack reader), which is much faster
+ * for bulk reads. Handles ordinary checkouts, bare
  * repositories, linked worktrees (a `.git` file pointing at `.git/worktrees/<name>`, whose objects and
  * refs live in the common directory) and shallow clones. Nothing here runs git or any hook or filter.
  */

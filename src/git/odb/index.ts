@@ -1,7 +1,8 @@
 /**
  * keysweep's own read-only git object store, for full-history sweeps: packs read by range with
- * `node:zlib`, loose objects, alternates and a byte-bounded delta-base cache. isomorphic-git is kept for
- * everything else; for bulk reads it is many times slower (a filesystem probe per object, pure-JS inflate).
+ * `node:zlib`, loose objects, alternates and a byte-bounded delta-base cache. isomorphic-git reads only
+ * the odd commit for git/repo.ts; for bulk reads it is many times slower (a filesystem probe per object,
+ * pure-JS inflate).
  */
 export { CorruptObjectError } from './errors';
 export { ObjectStore } from './store';
