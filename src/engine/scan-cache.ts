@@ -66,7 +66,7 @@ export class ScanCache {
       const document = JSON.parse(readFileSync(file, 'utf8'));
       if (document.format === FORMAT) {
         known = new Map(Object.entries(document.clean));
-        snapshot = document.snapshot ?? undefined;
+        snapshot = looksLikeSnapshot(document.snapshot) ? document.snapshot : undefined;
       }
     } catch {
       // missing or damaged: start afresh (the cache is an optimisation, never a source of truth)
@@ -132,6 +132,24 @@ export interface CacheIdentity {
 }
 
 export const key = (blob: string, at: string) => `${blob}\0${at}`;
+
+/** A damaged snapshot is ignored like a damaged file (the sweep then walks), never trusted half-way. */
+function looksLikeSnapshot(value: unknown): value is SweepSnapshot {
+  const snapshot = value as Partial<SweepSnapshot> | null | undefined;
+  return (
+    typeof snapshot?.key === 'string' &&
+    Array.isArray(snapshot.items) &&
+    snapshot.items.every(
+      (item) =>
+        (item?.kind === 'skip' && typeof item.path === 'string') ||
+        (item?.kind === 'load' && typeof item.provenance?.blob === 'string'),
+    ) &&
+    typeof snapshot.stats?.commits === 'number' &&
+    Array.isArray(snapshot.stats.submodules) &&
+    typeof snapshot.facts === 'object' &&
+    snapshot.facts !== null
+  );
+}
 
 function identityHash(identity: CacheIdentity): string {
   // where a rule was loaded from (shown relative to the current directory) does not change what it finds

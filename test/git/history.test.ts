@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { type BuiltHistory, buildHistory } from '../../src/devtools/history-builder';
 import type { HistoryPlan } from '../../src/devtools/history-plan';
@@ -199,7 +199,9 @@ test('--cache: when no ref has moved, a second sweep replays the first without w
 
     // Take away HEAD's root tree: a sweep that walked the history would have to read it.
     const root = git('rev-parse', 'HEAD^{tree}');
-    rmSync(path.join(repo, '.git', 'objects', root.slice(0, 2), root.slice(2)));
+    const rootFile = path.join(repo, '.git', 'objects', root.slice(0, 2), root.slice(2));
+    const rootBytes = readFileSync(rootFile);
+    rmSync(rootFile);
     const replayed = await sweep();
     expect(replayed.stderr).toBe('');
     expect(replayed.code).toBe(exitCode);
@@ -210,6 +212,21 @@ test('--cache: when no ref has moved, a second sweep replays the first without w
     const walked = await sweep();
     expect(walked.stderr).toContain(`tree ${root}`);
     expect(walked.code).toBe(1);
+
+    // The replay of that sweep reports its damage again; with the tree back but the snapshot damaged,
+    // the snapshot is ignored and the sweep walks: no damage, and the same findings as a full sweep.
+    expect((await sweep()).stderr).toContain(`tree ${root}`);
+    writeFileSync(rootFile, rootBytes);
+    const [cacheFile] = readdirSync(cache);
+    const document = JSON.parse(readFileSync(path.join(cache, cacheFile as string), 'utf8'));
+    writeFileSync(
+      path.join(cache, cacheFile as string),
+      JSON.stringify({ ...document, snapshot: { ...document.snapshot, items: 'damaged' } }),
+    );
+    const afresh = await sweep();
+    expect(afresh.stderr).toBe('');
+    const full = await runCli(['history', repo, '--format', 'json', '--no-redact']);
+    expect(strip(afresh.stdout)).toBe(strip(full.stdout));
   } finally {
     copy.remove();
   }
