@@ -50,6 +50,8 @@ const FORMAT = 2;
 export class ScanCache {
   private readonly fresh = new Map<string, CleanBlob>();
   private recorded: SweepSnapshot | undefined;
+  /** Whether this sweep found clean blobs the file does not list yet. */
+  private learnt = false;
 
   private constructor(
     readonly file: string,
@@ -102,6 +104,7 @@ export class ScanCache {
   /** Records a blob this sweep found clean (or binary). */
   remember(blob: string, at: string, clean: CleanBlob): void {
     this.fresh.set(key(blob, at), clean);
+    this.learnt = true;
   }
 
   /**
@@ -109,6 +112,8 @@ export class ScanCache {
    * the file does not grow with every rewrite of history.
    */
   save(): void {
+    // a replay that learnt nothing would write the same file again
+    if (!this.learnt && this.recorded === this.previous && this.fresh.size === this.known.size) return;
     const clean = Object.fromEntries(this.fresh);
     // a blob the sweep yielded for reading and then found clean is counted from `clean` on replay
     const snapshot = this.recorded && {
