@@ -1,4 +1,12 @@
-import type { CachedItem, FileItem, LoadItem, SkipItem, Source, SourceItem } from '../sources/source';
+import type {
+  CachedItem,
+  CountedItem,
+  FileItem,
+  LoadItem,
+  SkipItem,
+  Source,
+  SourceItem,
+} from '../sources/source';
 import type { Finding, Provenance, RuleSet, ScanResult, ScanStats, ScanWarning } from '../types';
 import type { FragmentFilters } from './fragment';
 import {
@@ -59,7 +67,7 @@ interface Entry {
   /** `source.stats()` when the item was pulled, for `onProgress` (only when there is one). */
   readonly extra: Partial<ScanStats> | undefined;
   /** What merging it needs: the item itself, or what its load (and, in a worker, its scan) gave. */
-  outcome: SkipItem | FileItem | CachedItem | JobOutcome | undefined;
+  outcome: SkipItem | FileItem | CachedItem | CountedItem | JobOutcome | undefined;
   failure: { error: unknown } | undefined;
   settled: boolean;
 }
@@ -90,6 +98,14 @@ export async function scan(
       stats.skipped[outcome.reason]++;
       if (outcome.reason === 'unreadable')
         warnings.push({ path: outcome.path, message: outcome.detail ?? 'cannot read' });
+      return;
+    }
+    if (outcome.kind === 'counted') {
+      stats.files += outcome.files;
+      stats.bytes += outcome.bytes;
+      stats.skipped.binary += outcome.binary;
+      addCounts(stats.suppressed, outcome.suppressed);
+      options.onProgress?.({ ...stats, ...entry.extra });
       return;
     }
     const provenance = (entry.item as FileItem | LoadItem | CachedItem).provenance;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { PlaceFacts, ScanCache, SnapshotItem, SweepSnapshot } from '../engine/scan-cache';
+import type { CleanTotals, PlaceFacts, ScanCache, SnapshotItem, SweepSnapshot } from '../engine/scan-cache';
 import { KeysweepError } from '../errors';
 import type { Commit } from '../git/objects';
 import { parseTagTarget } from '../git/objects';
@@ -73,7 +73,7 @@ export function historySource(repo: Repository, trees: Trees, options: HistoryOp
         commitsDone = replay.stats.commits;
         shallow = replay.stats.shallow;
         for (const name of replay.stats.submodules) submodules.add(name);
-        yield* replayItems(replay, cache as ScanCache, loadItem);
+        yield* replayItems(replay, loadItem);
         return;
       }
       const broken: BrokenObject[] = [];
@@ -138,30 +138,17 @@ function historyKey(refs: readonly Ref[], head: string | null): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-/** The items of a snapshotted sweep: its clean blobs as counted, then what must be scanned again. */
+/** The items of a snapshotted sweep: its clean blobs, counted, then what must be scanned again. */
 function* replayItems(
   snapshot: SweepSnapshot,
-  cache: ScanCache,
   loadItem: (oid: string, provenance: LoadItem['provenance']) => LoadItem,
 ): Generator<SourceItem> {
-  for (const [blob, path, clean] of cache.cleanBlobs()) {
-    const provenance = { kind: 'history', path, blob, ...UNKNOWN_FACTS } as const;
-    yield { kind: 'cached', provenance, clean };
-  }
+  yield { kind: 'counted', ...(snapshot.clean as CleanTotals) };
   for (const item of snapshot.items) {
     if (item.kind === 'skip') yield { ...item };
     else yield loadItem(item.provenance.blob, item.provenance);
   }
 }
-
-const UNKNOWN_FACTS: HistoryFacts = {
-  commit: null,
-  commits: 0,
-  presentAtHead: false,
-  refs: [],
-  refsTruncated: false,
-  unreachable: false,
-};
 
 function factsOf(findings: readonly Finding[]): Record<string, PlaceFacts> {
   const facts: Record<string, PlaceFacts> = {};

@@ -12,7 +12,7 @@ import type { Finding, Provenance, ScanStats, SkipReason } from '../types';
  * are, and the scan reads them — itself, through the source's `load`, or in a worker thread (see
  * engine/parallel.ts), so that reading and inflating are spread over the cores with the matching.
  */
-export type SourceItem = FileItem | SkipItem | LoadItem | CachedItem;
+export type SourceItem = FileItem | SkipItem | LoadItem | CachedItem | CountedItem;
 
 export interface FileItem {
   readonly kind: 'file';
@@ -41,6 +41,18 @@ export interface CachedItem {
   readonly kind: 'cached';
   readonly provenance: Provenance;
   readonly clean: CleanBlob;
+}
+
+/**
+ * Many blobs an earlier sweep found clean, counted in one item: a sweep replayed from the cache (see
+ * engine/scan-cache.ts) adds up twenty thousand of them without handing each to the scan loop.
+ */
+export interface CountedItem {
+  readonly kind: 'counted';
+  readonly files: number;
+  readonly bytes: number;
+  readonly binary: number;
+  readonly suppressed: Readonly<Record<string, number>>;
 }
 
 /**

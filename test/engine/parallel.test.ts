@@ -198,7 +198,8 @@ describe('a history with a few hundred blobs', () => {
     const full = runBuilt(['history', 'repo', '--jobs', '1'], tree.root).report;
     const cacheOf = (dir: string) => {
       const [file] = readdirSync(tree.path(dir)).filter((name) => name.endsWith('.json'));
-      const { clean } = JSON.parse(readFileSync(tree.path(`${dir}/${file}`), 'utf8'));
+      // the file: a header line (format, snapshot), then the clean blobs
+      const clean = JSON.parse(readFileSync(tree.path(`${dir}/${file}`), 'utf8').split('\n')[1] as string);
       return Object.entries(clean).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     };
     for (const jobs of ['1', '3']) {

@@ -217,12 +217,11 @@ test('--cache: when no ref has moved, a second sweep replays the first without w
     // the snapshot is ignored and the sweep walks: no damage, and the same findings as a full sweep.
     expect((await sweep()).stderr).toContain(`tree ${root}`);
     writeFileSync(rootFile, rootBytes);
-    const [cacheFile] = readdirSync(cache);
-    const document = JSON.parse(readFileSync(path.join(cache, cacheFile as string), 'utf8'));
-    writeFileSync(
-      path.join(cache, cacheFile as string),
-      JSON.stringify({ ...document, snapshot: { ...document.snapshot, items: 'damaged' } }),
-    );
+    const cacheFile = path.join(cache, readdirSync(cache)[0] as string);
+    const [header, clean] = readFileSync(cacheFile, 'utf8').split('\n') as [string, string];
+    const document = JSON.parse(header);
+    const damaged = { ...document, snapshot: { ...document.snapshot, items: 'damaged' } };
+    writeFileSync(cacheFile, `${JSON.stringify(damaged)}\n${clean}\n`);
     const afresh = await sweep();
     expect(afresh.stderr).toBe('');
     const full = await runCli(['history', repo, '--format', 'json', '--no-redact']);
@@ -242,7 +241,9 @@ test('--cache: after a ref moves, the sweep walks again but does not read the bl
     const first = await runCli(['history', repo, '--format', 'json', '--no-redact', '--cache', cache]);
     expect(strip(first.stdout)).toBe(strip(`${JSON.stringify(report, null, 2)}\n`));
     const [file] = readdirSync(cache);
-    const entries = Object.keys(JSON.parse(readFileSync(path.join(cache, file as string), 'utf8')).clean);
+    // the file: a header line (format, snapshot), then the clean blobs
+    const clean = readFileSync(path.join(cache, file as string), 'utf8').split('\n')[1] as string;
+    const entries = Object.keys(JSON.parse(clean));
     expect(entries.length).toBeGreaterThan(10);
 
     // A new ref: the next sweep cannot replay the last one (see the test above) and walks the history.
