@@ -1,4 +1,4 @@
-import type { CleanBlob } from '../engine/scan-cache';
+import type { CleanBlob, CleanTotals } from '../engine/scan-cache';
 import type { Finding, Provenance, ScanStats, SkipReason } from '../types';
 
 /**
@@ -47,12 +47,8 @@ export interface CachedItem {
  * Many blobs an earlier sweep found clean, counted in one item: a sweep replayed from the cache (see
  * engine/scan-cache.ts) adds up twenty thousand of them without handing each to the scan loop.
  */
-export interface CountedItem {
+export interface CountedItem extends CleanTotals {
   readonly kind: 'counted';
-  readonly files: number;
-  readonly bytes: number;
-  readonly binary: number;
-  readonly suppressed: Readonly<Record<string, number>>;
 }
 
 /**
