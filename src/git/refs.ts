@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import path from 'node:path';
+import { readRegularFileSync } from '../util/read-regular-file';
 
 /**
  * Every ref under `refs/` in a git directory, resolved to the object it points at, read the way git
@@ -7,7 +8,7 @@ import path from 'node:path';
  * (Asking isomorphic-git for each ref re-reads and re-parses `packed-refs` every time: a repository
  * with 3,000 packed refs cost seconds and ~600 MB that way.) Symbolic refs (`ref: refs/...`) are
  * followed; one that dangles, loops or nests too deep points at nothing and is left out, as are
- * `*.lock` files of a git command in progress.
+ * `*.lock` files of a git command in progress. Only regular files are read: a FIFO must not hang a sweep.
  */
 const OID = /^[0-9a-f]{40}$/;
 const MAX_SYMBOLIC_DEPTH = 5;
@@ -56,7 +57,7 @@ function resolve(
 function readPackedRefs(gitdir: string): [string, string][] {
   let text: string;
   try {
-    text = fs.readFileSync(path.join(gitdir, 'packed-refs'), 'utf8');
+    text = readRegularFileSync(path.join(gitdir, 'packed-refs'), 'utf8');
   } catch {
     return [];
   }
@@ -93,7 +94,7 @@ function readLooseRefs(gitdir: string): [string, string][] {
 
 function readRef(file: string): string | undefined {
   try {
-    return fs.readFileSync(file, 'utf8').trim();
+    return readRegularFileSync(file, 'utf8').trim();
   } catch {
     return undefined;
   }

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { KeysweepError } from '../errors';
+import { readRegularFileSync } from '../util/read-regular-file';
 import { type Index, type IndexEntry, readIndexFile } from './index-file';
 import { readAllRefs, resolveRef } from './refs';
 
@@ -39,7 +40,7 @@ export async function openRepository(target: string, cwd: string): Promise<Repos
     });
   const dotGit = path.join(worktree, '.git');
   if (statSync(dotGit).isFile()) {
-    const pointer = /^gitdir:\s*(.+?)\s*$/m.exec(readFileSync(dotGit, 'utf8'))?.[1];
+    const pointer = /^gitdir:\s*(.+?)\s*$/m.exec(readRegularFileSync(dotGit, 'utf8'))?.[1];
     if (!pointer) throw new KeysweepError('E_GIT', `${shown}: .git file does not name a git directory`);
     return describe(worktree, path.resolve(worktree, pointer));
   }
@@ -64,12 +65,12 @@ function isGitDir(dir: string): boolean {
 function describe(worktree: string | null, gitdir: string): Repository {
   const commonFile = path.join(gitdir, 'commondir');
   const commondir = existsSync(commonFile)
-    ? path.resolve(gitdir, readFileSync(commonFile, 'utf8').trim())
+    ? path.resolve(gitdir, readRegularFileSync(commonFile, 'utf8').trim())
     : gitdir;
   const shallowFile = path.join(commondir, 'shallow');
   const shallowCommits = new Set(
     existsSync(shallowFile)
-      ? readFileSync(shallowFile, 'utf8')
+      ? readRegularFileSync(shallowFile, 'utf8')
           .split('\n')
           .filter((line) => /^[0-9a-f]{40}$/.test(line))
       : [],
@@ -79,7 +80,7 @@ function describe(worktree: string | null, gitdir: string): Repository {
 
 /** The commit HEAD points at, or null on an unborn branch (a repository with no commit yet). */
 export async function headCommit(repo: Repository): Promise<string | null> {
-  const head = readFileSync(path.join(repo.gitdir, 'HEAD'), 'utf8').trim();
+  const head = readRegularFileSync(path.join(repo.gitdir, 'HEAD'), 'utf8').trim();
   if (/^[0-9a-f]{40}$/.test(head)) return head;
   const ref = /^ref:\s*(\S+)/.exec(head)?.[1];
   if (!ref) return null;
@@ -160,7 +161,7 @@ export async function readIndex(repo: Repository): Promise<Index> {
   const file = path.join(repo.gitdir, 'index');
   let data: Buffer;
   try {
-    data = readFileSync(file);
+    data = readRegularFileSync(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { entries: [], cachedTrees: new Map() }; // nothing staged yet
     throw new KeysweepError(

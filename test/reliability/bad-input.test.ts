@@ -438,6 +438,28 @@ describe('special files', () => {
     }
   }, 30_000);
 
+  test('7. FIFOs in .git (packed-refs, a loose ref) do not hang a history sweep: they hold no refs', () => {
+    const repo = new GitRepo();
+    try {
+      repo.commit('add key', { 'a.env': `AWS_ACCESS_KEY_ID=${keys.keyId()}\n` });
+      fs.rmSync(repo.path('.git/packed-refs'), { force: true });
+      mustRun('mkfifo', repo.path('.git/packed-refs'));
+      mustRun('mkfifo', repo.path('.git/refs/heads/fifo'));
+      const run = runBinary(['history', repo.root, '--format', 'json', '--quiet'], {
+        cwd: repo.root,
+        timeoutMs: 20_000,
+      });
+      expect(run.timedOut).toBe(false);
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(1);
+      const report: Report = JSON.parse(run.stdout);
+      expect(places(report)).toEqual([['a.env', 1, 19, 39, 'aws.access-key-id']]);
+      expect(report.findings[0]?.refs).toEqual(['HEAD', 'refs/heads/main']);
+    } finally {
+      repo.remove();
+    }
+  }, 30_000);
+
   test('7. a FIFO named .keysweep.yaml (no writer) is exit 2 with one line naming it, not a hang', () => {
     const tree = new TempTree();
     try {
