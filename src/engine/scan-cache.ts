@@ -32,7 +32,7 @@ export type SnapshotItem =
   | { readonly kind: 'load'; readonly provenance: HistoryProvenance }
   | { readonly kind: 'skip'; readonly path: string; readonly reason: SkipReason; readonly detail?: string };
 
-export type HistoryProvenance = Extract<Provenance, { kind: 'history' }>;
+type HistoryProvenance = Extract<Provenance, { kind: 'history' }>;
 
 export type PlaceFacts = Pick<HistoryFacts, 'commits' | 'presentAtHead' | 'refs' | 'refsTruncated'>;
 

@@ -1,17 +1,18 @@
 import * as fs from 'node:fs';
 
+/** The `code` of the error for a FIFO, socket, device or directory (callers print codes as they are). */
+const NOT_A_REGULAR_FILE = 'not a regular file';
+
+const FLAGS = fs.constants.O_RDONLY | fs.constants.O_NONBLOCK;
+
 /**
- * Reads a settings or rules file that must be a regular file. A plain readFileSync of a FIFO blocks
- * until something writes to it, so a scanned repository could hang the scan with a FIFO named
- * `.gitignore` or `.keysweep.yaml`. Opening with O_NONBLOCK never blocks, and fstat on the open
+ * Reads a small file that must be a regular file: settings, rules and ignore files, and git's own refs,
+ * HEAD and index. A plain readFileSync of a FIFO blocks until something writes to it, so a scanned
+ * repository could hang the scan with a FIFO named `.gitignore`, `.keysweep.yaml` or `packed-refs`. Opening with O_NONBLOCK never blocks, and fstat on the open
  * descriptor (not a stat before the open, which a swap could race) rejects anything but a regular file.
  * Errors look like readFileSync's: they carry a `code` (ENOENT, EACCES, …), here NOT_A_REGULAR_FILE
  * for a FIFO, socket, device or directory, which callers print as it is.
  */
-export const NOT_A_REGULAR_FILE = 'not a regular file';
-
-const FLAGS = fs.constants.O_RDONLY | fs.constants.O_NONBLOCK;
-
 export function readRegularFileSync(file: string): Buffer;
 export function readRegularFileSync(file: string, encoding: 'utf8'): string;
 export function readRegularFileSync(file: string, encoding?: 'utf8'): Buffer | string {
