@@ -154,7 +154,8 @@ export class ScanCache {
   }
 }
 
-function totalsOf(blobs: Iterable<CleanBlob>): CleanTotals {
+/** Clean blobs added up as the scan's statistics count them: binary ones as skipped, the rest as scanned. */
+export function totalsOf(blobs: Iterable<CleanBlob>): CleanTotals {
   const totals = { files: 0, bytes: 0, binary: 0, suppressed: {} as Record<string, number> };
   for (const clean of blobs) {
     if (clean.bytes < 0) {

@@ -19,6 +19,7 @@ import {
   WorkerPool,
   type WorkerSetup,
 } from './parallel';
+import { totalsOf } from './scan-cache';
 import { type ScannedFileOutcome, scanFile } from './scan-file';
 
 /**
@@ -100,25 +101,16 @@ export async function scan(
         warnings.push({ path: outcome.path, message: outcome.detail ?? 'cannot read' });
       return;
     }
-    if (outcome.kind === 'counted') {
-      stats.files += outcome.files;
-      stats.bytes += outcome.bytes;
-      stats.skipped.binary += outcome.binary;
-      addCounts(stats.suppressed, outcome.suppressed);
+    if (outcome.kind === 'cached' || outcome.kind === 'counted') {
+      const clean = outcome.kind === 'counted' ? outcome : totalsOf([outcome.clean]);
+      stats.files += clean.files;
+      stats.bytes += clean.bytes;
+      stats.skipped.binary += clean.binary;
+      addCounts(stats.suppressed, clean.suppressed);
       options.onProgress?.({ ...stats, ...entry.extra });
       return;
     }
-    const provenance = (entry.item as FileItem | LoadItem | CachedItem).provenance;
-    if (outcome.kind === 'cached') {
-      if (outcome.clean.bytes < 0) stats.skipped.binary++;
-      else {
-        stats.files++;
-        stats.bytes += outcome.clean.bytes;
-        addCounts(stats.suppressed, outcome.clean.suppressed ?? {});
-      }
-      options.onProgress?.({ ...stats, ...entry.extra });
-      return;
-    }
+    const provenance = (entry.item as FileItem | LoadItem).provenance;
     if (provenance.kind === 'worktree') {
       if (seenPaths.has(provenance.path)) return; // overlapping targets, e.g. `scan . src`
       seenPaths.add(provenance.path);
