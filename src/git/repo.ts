@@ -104,6 +104,8 @@ export async function resolveRevision(repo: Repository, revision: string): Promi
     if (kind === '^') commit = n === 0 ? commit : (await parentsOf(repo, commit))[n - 1];
     else for (let i = 0; i < n && commit; i++) commit = (await parentsOf(repo, commit))[0];
   }
+  // an ancestor a commit records need not be in this clone (past a shallow boundary): read it to know
+  if (commit && steps !== '') commit = await readCommitOid(repo, commit);
   if (commit) return commit;
   // a clone cannot be missing history it never had: no hint about fetching for a repository with no commit
   if (oid === null && (await headCommit(repo)) === null && readAllRefs(repo.commondir).size === 0)
@@ -119,14 +121,12 @@ async function readCommitOid(repo: Repository, oid: string): Promise<string | un
   return commit?.oid;
 }
 
-/** The parents of `commit` this clone has (none past a shallow boundary or for a missing commit). */
-async function parentsOf(repo: Repository, commit: string | undefined): Promise<(string | undefined)[]> {
-  if (!commit || repo.shallowCommits.has(commit)) return [];
+/** The parents `commit` records (absent from a shallow clone past its boundary); none if it is missing. */
+async function parentsOf(repo: Repository, commit: string | undefined): Promise<string[]> {
+  if (!commit) return [];
   const git = await isomorphicGit();
   const read = await git.readCommit({ fs, gitdir: repo.commondir, oid: commit }).catch(() => undefined);
-  const parents: (string | undefined)[] = [];
-  for (const parent of read?.commit.parent ?? []) parents.push(await readCommitOid(repo, parent));
-  return parents;
+  return read?.commit.parent ?? [];
 }
 
 async function resolveName(repo: Repository, revision: string): Promise<string | null> {
@@ -181,7 +181,5 @@ export async function configValue(repo: Repository, key: string): Promise<string
 
 /** The parents of a commit (an annotated tag is peeled); none for a root commit. */
 export async function commitParents(repo: Repository, revision: string): Promise<string[]> {
-  const oid = await resolveRevision(repo, revision);
-  const git = await isomorphicGit();
-  return (await git.readCommit({ fs, gitdir: repo.commondir, oid })).commit.parent;
+  return parentsOf(repo, await resolveRevision(repo, revision)); // resolved: a commit this clone has
 }
