@@ -1,4 +1,3 @@
-import picomatch from 'picomatch';
 import type { LineIndex } from '../engine/line-index';
 import type { Match } from '../types';
 
@@ -20,6 +19,8 @@ export type PathMatcher = (path: string) => boolean;
 
 export function compilePaths(globs: readonly string[]): PathMatcher {
   if (globs.length === 0) return () => false;
+  // loaded only for a config that has globs: most runs (and every pre-commit hook without a config) do not
+  const picomatch = require('picomatch') as typeof import('picomatch');
   return picomatch([...globs], { dot: true });
 }
 

@@ -1,5 +1,5 @@
 import { isBlobMode, isTreeMode } from '../git/objects';
-import { headCommit, type Repository, readIndex } from '../git/repo';
+import { headCommit, type IndexEntry, type Repository, readIndex } from '../git/repo';
 import type { Trees } from '../git/trees';
 import type { Source, SourceItem } from './source';
 
@@ -37,22 +37,8 @@ async function* stagedItems(
   const headFiles = headTree
     ? await changedFiles(trees, headTree, '', index.cachedTrees, unchanged)
     : new Map();
-  const unchangedDirs = new Set(unchanged);
-  const inUnchanged = (path: string) => {
-    if (unchangedDirs.has('')) return true;
-    for (let slash = path.indexOf('/'); slash >= 0; slash = path.indexOf('/', slash + 1))
-      if (unchangedDirs.has(path.slice(0, slash))) return true;
-    return false;
-  };
   let headBlobs: Set<string> | undefined; // every blob of HEAD, read only if a file appears at a new path
-  for (const entry of index.entries) {
-    if ((entry.mode & 0o170000) === 0o160000) {
-      submodules.push(entry.path);
-      continue;
-    }
-    if (unchangedDirs.size > 0 && inUnchanged(entry.path)) continue;
-    const before = headFiles.get(entry.path);
-    if (before === entry.oid) continue;
+  for (const { entry, before } of changedEntries(index.entries, headFiles, new Set(unchanged), submodules)) {
     if (!before && headTree) {
       headBlobs ??= new Set((await changedFiles(trees, headTree, '', new Map(), [])).values());
       if (headBlobs.has(entry.oid)) continue; // moved or copied unchanged: nothing new
@@ -81,6 +67,37 @@ async function* stagedItems(
       before: previous ? [previous.data] : [],
     };
   }
+}
+
+/**
+ * The index entries that differ from HEAD, each with HEAD's blob at its path (if any); submodules are
+ * listed aside. A plain loop over every entry (10,000 in the bench's repository), kept out of the async
+ * generator above: V8 compiled that generator's hot loop in the background, and the process then waited
+ * ~20 ms at exit for the compile to finish.
+ */
+function changedEntries(
+  entries: readonly IndexEntry[],
+  headFiles: ReadonlyMap<string, string>,
+  unchangedDirs: ReadonlySet<string>,
+  submodules: string[],
+): { entry: IndexEntry; before: string | undefined }[] {
+  const inUnchanged = (path: string) => {
+    if (unchangedDirs.has('')) return true;
+    for (let slash = path.indexOf('/'); slash >= 0; slash = path.indexOf('/', slash + 1))
+      if (unchangedDirs.has(path.slice(0, slash))) return true;
+    return false;
+  };
+  const changed: { entry: IndexEntry; before: string | undefined }[] = [];
+  for (const entry of entries) {
+    if ((entry.mode & 0o170000) === 0o160000) {
+      submodules.push(entry.path);
+      continue;
+    }
+    if (unchangedDirs.size > 0 && inUnchanged(entry.path)) continue;
+    const before = headFiles.get(entry.path);
+    if (before !== entry.oid) changed.push({ entry, before });
+  }
+  return changed;
 }
 
 /** HEAD's blobs by path, skipping directories whose cached tree (from the index) equals HEAD's. */

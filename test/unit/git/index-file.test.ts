@@ -59,17 +59,18 @@ test('the cache-tree extension gives the tree id of every directory git has not 
       'a/one.txt': '1\n',
       'a/b/two.txt': '2\n',
       'c/three.txt': '3\n',
+      'ünï/cödé/four.txt': '4\n', // non-ASCII directory names are UTF-8 in the extension
       'top.txt': 't\n',
     });
     repo.git('read-tree', 'HEAD'); // a fresh index with a complete cache-tree
     let trees = readIndexFile(readFileSync(repo.path('.git/index')), 'index').cachedTrees;
-    for (const dir of ['', 'a', 'a/b', 'c'])
+    for (const dir of ['', 'a', 'a/b', 'c', 'ünï', 'ünï/cödé'])
       expect(trees.get(dir)).toBe(repo.git('rev-parse', dir === '' ? 'HEAD^{tree}' : `HEAD:${dir}`));
 
     repo.write('a/b/two.txt', 'changed\n');
     repo.git('add', 'a/b/two.txt'); // invalidates a/b, a and the top, not c
     trees = readIndexFile(readFileSync(repo.path('.git/index')), 'index').cachedTrees;
-    expect([...trees.keys()].sort()).toEqual(['c']);
+    expect([...trees.keys()].sort()).toEqual(['c', 'ünï', 'ünï/cödé']);
   } finally {
     repo.remove();
   }
