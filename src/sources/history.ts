@@ -3,6 +3,7 @@ import type { CleanTotals, PlaceFacts, ScanCache, SnapshotItem, SweepSnapshot } 
 import { KeysweepError } from '../errors';
 import type { Commit } from '../git/objects';
 import { parseTagTarget } from '../git/objects';
+import { OidTable } from '../git/oid-table';
 import { headCommit, listAllRefs, type Ref, type Repository } from '../git/repo';
 import { MissingObjectError, type Trees } from '../git/trees';
 import type { Finding, HistoryFacts } from '../types';
@@ -227,14 +228,15 @@ async function newBlobs(trees: Trees, tree: string, prefix: string, state: WalkS
     return;
   }
   const children: number[] = [];
+  const view = OidTable.viewOf(data);
   let offset = 0;
   while (offset < data.length) {
-    // Byte loops, not Buffer.indexOf: modes and names are short, and a call into C++ per search cost
-    // more than the search itself.
+    // A byte loop over the mode (5 or 6 digits), Buffer.indexOf over the name: measured on the bench
+    // history's trees, a call per name beat a byte loop over it by a third.
     let space = offset;
     while (space < data.length && data[space] !== SPACE) space++;
-    let nul = space + 1;
-    while (nul < data.length && data[nul] !== 0) nul++;
+    let nul = data.indexOf(0, space + 1);
+    if (nul < 0) nul = data.length;
     if (nul + 21 > data.length) {
       state.damaged.push({ what: `tree ${tree} at ${prefix || '/'}`, problem: 'malformed tree entry' });
       break;
@@ -244,7 +246,7 @@ async function newBlobs(trees: Trees, tree: string, prefix: string, state: WalkS
     const isTree = first === DIGIT_4;
     const isFile = first === DIGIT_1 && second === 0x30;
     if (isTree || isFile) {
-      const child = graph.numberAt(data, nul + 1);
+      const child = graph.numberAt(view, nul + 1);
       if (isTree) {
         children.push(child);
         if (!graph.isRead(child)) {

@@ -15,18 +15,21 @@ export class TreeGraph {
   private readonly children: (Int32Array | undefined)[] = [];
   private readonly seenBlobs = new Set<number>();
 
-  /** The number of the object whose raw id is at `bytes[offset..offset+20]` (a tree entry's id). */
-  numberAt(bytes: Uint8Array, offset: number): number {
-    return this.ids.intern(bytes, offset);
+  /**
+   * The number of the object whose raw id is at bytes `offset..offset+20` of a tree's bytes, seen through
+   * `view` (OidTable.viewOf, once per tree).
+   */
+  numberAt(view: DataView, offset: number): number {
+    return this.ids.intern(view, offset);
   }
 
   /** The number of an object by its hex id. */
   number(oid: string): number {
-    return this.ids.intern(Buffer.from(oid, 'hex'), 0);
+    return this.ids.intern(OidTable.viewOf(Buffer.from(oid, 'hex')), 0);
   }
 
   find(oid: string): number | undefined {
-    return this.ids.find(Buffer.from(oid, 'hex'));
+    return this.ids.find(OidTable.viewOf(Buffer.from(oid, 'hex')));
   }
 
   isRead(tree: number): boolean {
