@@ -32,7 +32,7 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 
 // node_modules/picomatch/lib/constants.js
 var require_constants = __commonJS({
-  "node_modules/picomatch/lib/constants.js"(exports2, module2) {
+  "node_modules/picomatch/lib/constants.js"(exports2, module3) {
     "use strict";
     var WIN_SLASH = "\\\\/";
     var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
@@ -103,7 +103,7 @@ var require_constants = __commonJS({
       word: "A-Za-z0-9_",
       xdigit: "A-Fa-f0-9"
     };
-    module2.exports = {
+    module3.exports = {
       DEFAULT_MAX_EXTGLOB_RECURSION,
       MAX_LENGTH: 1024 * 64,
       POSIX_REGEX_SOURCE,
@@ -298,7 +298,7 @@ var require_utils = __commonJS({
 
 // node_modules/picomatch/lib/scan.js
 var require_scan = __commonJS({
-  "node_modules/picomatch/lib/scan.js"(exports2, module2) {
+  "node_modules/picomatch/lib/scan.js"(exports2, module3) {
     "use strict";
     var utils = require_utils();
     var {
@@ -630,13 +630,13 @@ var require_scan = __commonJS({
       }
       return state;
     };
-    module2.exports = scan;
+    module3.exports = scan;
   }
 });
 
 // node_modules/picomatch/lib/parse.js
 var require_parse = __commonJS({
-  "node_modules/picomatch/lib/parse.js"(exports2, module2) {
+  "node_modules/picomatch/lib/parse.js"(exports2, module3) {
     "use strict";
     var constants4 = require_constants();
     var utils = require_utils();
@@ -1645,13 +1645,13 @@ var require_parse = __commonJS({
       }
       return source;
     };
-    module2.exports = parse;
+    module3.exports = parse;
   }
 });
 
 // node_modules/picomatch/lib/picomatch.js
 var require_picomatch = __commonJS({
-  "node_modules/picomatch/lib/picomatch.js"(exports2, module2) {
+  "node_modules/picomatch/lib/picomatch.js"(exports2, module3) {
     "use strict";
     var scan = require_scan();
     var parse = require_parse();
@@ -1785,13 +1785,13 @@ var require_picomatch = __commonJS({
       }
     };
     picomatch.constants = constants4;
-    module2.exports = picomatch;
+    module3.exports = picomatch;
   }
 });
 
 // node_modules/picomatch/index.js
 var require_picomatch2 = __commonJS({
-  "node_modules/picomatch/index.js"(exports2, module2) {
+  "node_modules/picomatch/index.js"(exports2, module3) {
     "use strict";
     var pico = require_picomatch();
     var utils = require_utils();
@@ -1802,7 +1802,7 @@ var require_picomatch2 = __commonJS({
       return pico(glob, options, returnState);
     }
     Object.assign(picomatch, pico);
-    module2.exports = picomatch;
+    module3.exports = picomatch;
   }
 });
 
@@ -1937,15 +1937,15 @@ function applyDelta(base, delta) {
   let written = 0;
   let i = start;
   while (i < delta.length) {
-    const op = delta[i++];
-    if (op & 128) {
+    const op2 = delta[i++];
+    if (op2 & 128) {
       let offset = 0;
       let size = 0;
       for (let bit = 0; bit < 4; bit++) {
-        if (op & 1 << bit) offset += byteAt(delta, i++) * 2 ** (8 * bit);
+        if (op2 & 1 << bit) offset += byteAt(delta, i++) * 2 ** (8 * bit);
       }
       for (let bit = 0; bit < 3; bit++) {
-        if (op & 16 << bit) size += byteAt(delta, i++) * 2 ** (8 * bit);
+        if (op2 & 16 << bit) size += byteAt(delta, i++) * 2 ** (8 * bit);
       }
       if (size === 0) size = 65536;
       if (offset + size > base.length)
@@ -1960,13 +1960,13 @@ function applyDelta(base, delta) {
         base.copy(out, written, offset, offset + size);
       }
       written += size;
-    } else if (op !== 0) {
-      if (i + op > delta.length) throw new DeltaProblem("delta ends inside an insert instruction");
-      if (written + op > resultSize)
+    } else if (op2 !== 0) {
+      if (i + op2 > delta.length) throw new DeltaProblem("delta ends inside an insert instruction");
+      if (written + op2 > resultSize)
         throw new DeltaProblem(`delta writes past its ${resultSize}-byte result`);
-      delta.copy(out, written, i, i + op);
-      written += op;
-      i += op;
+      delta.copy(out, written, i, i + op2);
+      written += op2;
+      i += op2;
     } else {
       throw new DeltaProblem("delta has a reserved (zero) instruction");
     }
@@ -2926,7 +2926,11 @@ function decodeText(bytes) {
   }
   const start = bytes[0] === 239 && bytes[1] === 187 && bytes[2] === 191 ? 3 : 0;
   if (bytes.subarray(start, start + SNIFF_BYTES).includes(0)) return { binary: true };
-  return { binary: false, text: bytes.toString("utf8", start) };
+  return {
+    binary: false,
+    text: bytes.toString("utf8", start),
+    utf8: start === 0 ? bytes : bytes.subarray(start)
+  };
 }
 
 // src/engine/entropy.ts
@@ -2943,14 +2947,149 @@ function shannonEntropy(text) {
   return entropy;
 }
 
+// src/engine/keyword-bytes.ts
+var TEXT_AT = 2048;
+var BLOCK = 64 * 1024;
+var PAGE = 65536;
+function byteKeywordScanner(keywords) {
+  const unique = [...new Set(keywords)];
+  const total = unique.reduce((sum, keyword) => sum + keyword.length, 0);
+  if (total > 64 || unique.some((keyword) => keyword === "" || /[^\x20-\x7e]/.test(keyword)))
+    return void 0;
+  const exports2 = new wasm.Instance(module2(), {}).exports;
+  exports2.memory.grow(Math.ceil((TEXT_AT + BLOCK) / PAGE) - exports2.memory.buffer.byteLength / PAGE);
+  const masks = new BigUint64Array(exports2.memory.buffer, 0, 256);
+  let init = 0n;
+  const finals = [];
+  let bit = 0n;
+  for (const keyword of unique) {
+    init |= 1n << bit;
+    for (const char of keyword) {
+      const lower = char.toLowerCase().charCodeAt(0);
+      const upper = char.toUpperCase().charCodeAt(0);
+      masks[lower] = masks[lower] | 1n << bit;
+      masks[upper] = masks[upper] | 1n << bit;
+      bit++;
+    }
+    finals.push(1n << bit - 1n);
+  }
+  const allFinals = finals.reduce((all, final) => all | final, 0n);
+  const initParameter = BigInt.asIntN(64, init);
+  const text = new Uint8Array(exports2.memory.buffer, TEXT_AT, BLOCK);
+  return {
+    found(bytes) {
+      exports2.state.value = 0n;
+      exports2.hits.value = 0n;
+      for (let start = 0; start < bytes.length; start += BLOCK) {
+        const length = Math.min(BLOCK, bytes.length - start);
+        text.set(bytes.subarray(start, start + length));
+        exports2.scan(0, length, initParameter);
+        if ((BigInt.asUintN(64, exports2.hits.value) & allFinals) === allFinals) break;
+      }
+      const hits = BigInt.asUintN(64, exports2.hits.value);
+      return new Set(unique.filter((_, index) => (hits & finals[index]) !== 0n));
+    }
+  };
+}
+var wasm = globalThis.WebAssembly;
+var compiled;
+function module2() {
+  compiled ??= new wasm.Module(moduleBytes());
+  return compiled;
+}
+var I32 = 127;
+var I64 = 126;
+var op = {
+  block: 2,
+  loop: 3,
+  void: 64,
+  end: 11,
+  br: 12,
+  brIf: 13,
+  localGet: 32,
+  localSet: 33,
+  localTee: 34,
+  globalGet: 35,
+  globalSet: 36,
+  i64Load: 41,
+  i32Load8u: 45,
+  i32Const: 65,
+  i64Const: 66,
+  i32GeU: 79,
+  i32Add: 106,
+  i32Shl: 116,
+  i64And: 131,
+  i64Or: 132,
+  i64Shl: 134
+};
+function moduleBytes() {
+  const [from, to, init, s, i, h] = [0, 1, 2, 3, 4, 5];
+  const [state, hits] = [0, 1];
+  const body = [
+    ...[3, 1, I64, 1, I32, 1, I64],
+    // locals: $s i64, $i i32, $h i64
+    ...[op.localGet, from, op.localSet, i],
+    ...[op.globalGet, state, op.localSet, s, op.globalGet, hits, op.localSet, h],
+    ...[op.block, op.void, op.loop, op.void],
+    ...[op.localGet, i, op.localGet, to, op.i32GeU, op.brIf, 1],
+    ...[op.localGet, s, op.i64Const, 1, op.i64Shl, op.localGet, init, op.i64Or],
+    ...[op.localGet, i, op.i32Load8u, 0, ...uleb(TEXT_AT)],
+    ...[op.i32Const, 3, op.i32Shl, op.i64Load, 3, 0],
+    ...[op.i64And, op.localTee, s, op.localGet, h, op.i64Or, op.localSet, h],
+    ...[op.localGet, i, op.i32Const, 1, op.i32Add, op.localSet, i, op.br, 0],
+    ...[op.end, op.end],
+    ...[op.localGet, s, op.globalSet, state, op.localGet, h, op.globalSet, hits, op.end]
+  ];
+  const name = (text) => [text.length, ...Buffer.from(text, "latin1")];
+  const mutableZero = [I64, 1, op.i64Const, 0, op.end];
+  const exported = [
+    ...[4, ...name("scan"), 0, 0, ...name("memory"), 2, 0],
+    ...[...name("state"), 3, state, ...name("hits"), 3, hits]
+  ];
+  return new Uint8Array([
+    ...[0, 97, 115, 109, 1, 0, 0, 0],
+    // "\0asm", version 1
+    ...section(1, [1, 96, 3, I32, I32, I64, 0]),
+    // type 0: (i32 i32 i64) -> ()
+    ...section(3, [1, 0]),
+    // function 0 has type 0
+    ...section(5, [1, 0, 1]),
+    // one memory, at least 1 page
+    ...section(6, [2, ...mutableZero, ...mutableZero]),
+    // globals $state and $hits: mutable i64 = 0
+    ...section(7, exported),
+    ...section(10, [1, ...uleb(body.length), ...body])
+  ]);
+}
+function section(id, content) {
+  return [id, ...uleb(content.length), ...content];
+}
+function uleb(value) {
+  const bytes = [];
+  do {
+    let byte = value & 127;
+    value >>>= 7;
+    if (value !== 0) byte |= 128;
+    bytes.push(byte);
+  } while (value !== 0);
+  return bytes;
+}
+
 // src/engine/keywords.ts
 var prefilters = /* @__PURE__ */ new WeakMap();
-function keywordsIn(text, rules) {
+function keywordsIn(text, rules, utf8) {
   let prefilter = prefilters.get(rules);
   if (!prefilter) {
     const keywords = [...new Set(rules.flatMap((rule) => rule.keywords.map((k) => k.toLowerCase())))].sort();
     prefilter = { keywords, scanners: /* @__PURE__ */ new Map() };
     prefilters.set(rules, prefilter);
+  }
+  if (utf8) {
+    if (prefilter.bytes === void 0) prefilter.bytes = byteKeywordScanner(prefilter.keywords) ?? null;
+    if (prefilter.bytes) {
+      const found2 = prefilter.bytes.found(utf8);
+      return (keyword) => found2.has(keyword);
+    }
   }
   const cache = prefilter.scanners;
   const missing = [...prefilter.keywords];
@@ -3063,8 +3202,8 @@ var LazyLines = class {
     return this.index;
   }
 };
-function detect(text, rules) {
-  const hasKeyword = keywordsIn(text, rules);
+function detect(text, rules, utf8) {
+  const hasKeyword = keywordsIn(text, rules, utf8);
   const suppressed = {};
   const drop = (reason) => {
     suppressed[reason] = (suppressed[reason] ?? 0) + 1;
@@ -3261,7 +3400,7 @@ function compareKeys(a, b) {
 
 // src/engine/fragment.ts
 function scanFragment(fragment, ruleSet, filters2) {
-  const detection = detect(fragment.text, ruleSet.rules);
+  const detection = detect(fragment.text, ruleSet.rules, fragment.utf8);
   const suppressed = detection.suppressed;
   if (detection.matches.length === 0) return { findings: [], suppressed };
   const lines = detection.lines.get();
@@ -3300,7 +3439,12 @@ function scanFile(item, ruleSet, filters2, all) {
   if (decoded.binary) return { kind: "scanned", bytes, binary: true, findings: [], suppressed: {} };
   const before = all ? void 0 : item.before?.flatMap((version) => textOf(version));
   const outcome = scanFragment(
-    { text: decoded.text, provenance: item.provenance, ...before ? { before } : {} },
+    {
+      text: decoded.text,
+      provenance: item.provenance,
+      ...decoded.utf8 ? { utf8: decoded.utf8 } : {},
+      ...before ? { before } : {}
+    },
     ruleSet,
     filters2
   );

@@ -42,6 +42,8 @@ export interface HistoryFacts {
 /** One version of one file, decoded to text. Whole files, not hunks, so line numbers are exact. */
 export interface Fragment {
   readonly text: string;
+  /** The UTF-8 bytes `text` was decoded from, if it was: the keyword prefilter then reads them instead. */
+  readonly utf8?: Uint8Array;
   readonly provenance: Provenance;
   /**
    * The versions this one replaces (HEAD's for a staged file; every parent's for a commit). When set,

@@ -27,8 +27,9 @@ export class LazyLines {
   }
 }
 
-export function detect(text: string, rules: readonly Rule[]): Detection {
-  const hasKeyword = keywordsIn(text, rules);
+/** `utf8`: the bytes `text` was decoded from as UTF-8, if it was (see keywordsIn). */
+export function detect(text: string, rules: readonly Rule[], utf8?: Uint8Array): Detection {
+  const hasKeyword = keywordsIn(text, rules, utf8);
   const suppressed: Record<string, number> = {};
   const drop = (reason: string) => {
     suppressed[reason] = (suppressed[reason] ?? 0) + 1;

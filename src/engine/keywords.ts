@@ -1,4 +1,5 @@
 import type { Rule } from '../types';
+import { type ByteKeywordScanner, byteKeywordScanner } from './keyword-bytes';
 
 /**
  * The keyword prefilter: which of the rules' keywords does a text contain? Keywords are ASCII literals
@@ -11,15 +12,35 @@ import type { Rule } from '../types';
  */
 export type KeywordTest = (keyword: string) => boolean;
 
-/** Per rule set: its keywords, and a scanner for each set of keywords still missing (keyed by them). */
-const prefilters = new WeakMap<readonly Rule[], { keywords: string[]; scanners: Map<string, RegExp> }>();
+/**
+ * Per rule set: its keywords, a scanner for each set of keywords still missing (keyed by them), and the
+ * byte scanner (engine/keyword-bytes.ts) once made: null when the keywords do not suit it.
+ */
+interface Prefilter {
+  readonly keywords: string[];
+  readonly scanners: Map<string, RegExp>;
+  bytes?: ByteKeywordScanner | null;
+}
 
-export function keywordsIn(text: string, rules: readonly Rule[]): KeywordTest {
+const prefilters = new WeakMap<readonly Rule[], Prefilter>();
+
+/**
+ * `utf8`: the bytes `text` was decoded from as UTF-8, if it was. They are then searched instead of the
+ * text, by the byte scanner, which answers the same several times faster.
+ */
+export function keywordsIn(text: string, rules: readonly Rule[], utf8?: Uint8Array): KeywordTest {
   let prefilter = prefilters.get(rules);
   if (!prefilter) {
     const keywords = [...new Set(rules.flatMap((rule) => rule.keywords.map((k) => k.toLowerCase())))].sort();
     prefilter = { keywords, scanners: new Map() };
     prefilters.set(rules, prefilter);
+  }
+  if (utf8) {
+    if (prefilter.bytes === undefined) prefilter.bytes = byteKeywordScanner(prefilter.keywords) ?? null;
+    if (prefilter.bytes) {
+      const found = prefilter.bytes.found(utf8);
+      return (keyword) => found.has(keyword);
+    }
   }
   const cache = prefilter.scanners;
   const missing = [...prefilter.keywords];

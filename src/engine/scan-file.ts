@@ -27,7 +27,12 @@ export function scanFile(
   if (decoded.binary) return { kind: 'scanned', bytes, binary: true, findings: [], suppressed: {} };
   const before = all ? undefined : item.before?.flatMap((version) => textOf(version));
   const outcome = scanFragment(
-    { text: decoded.text, provenance: item.provenance, ...(before ? { before } : {}) },
+    {
+      text: decoded.text,
+      provenance: item.provenance,
+      ...(decoded.utf8 ? { utf8: decoded.utf8 } : {}),
+      ...(before ? { before } : {}),
+    },
     ruleSet,
     filters,
   );

@@ -4,7 +4,14 @@
  * match what an editor shows. Anything else with a NUL byte in its first 8 KiB is binary (ripgrep's
  * heuristic). Invalid UTF-8 decodes to U+FFFD, which leaves the keys around it intact.
  */
-export type Decoded = { readonly binary: false; readonly text: string } | { readonly binary: true };
+export type Decoded =
+  | {
+      readonly binary: false;
+      readonly text: string;
+      /** The bytes the text was decoded from, when they were UTF-8 (the keyword prefilter reads them). */
+      readonly utf8?: Buffer;
+    }
+  | { readonly binary: true };
 
 const SNIFF_BYTES = 8192;
 
@@ -16,5 +23,9 @@ export function decodeText(bytes: Buffer): Decoded {
   }
   const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   if (bytes.subarray(start, start + SNIFF_BYTES).includes(0)) return { binary: true };
-  return { binary: false, text: bytes.toString('utf8', start) };
+  return {
+    binary: false,
+    text: bytes.toString('utf8', start),
+    utf8: start === 0 ? bytes : bytes.subarray(start),
+  };
 }

@@ -1,0 +1,92 @@
+import fc from 'fast-check';
+import { byteKeywordScanner } from '../../../src/engine/keyword-bytes';
+import { keywordsIn } from '../../../src/engine/keywords';
+import { BUILTIN_RULES_DIR, loadRules } from '../../../src/rules/load';
+import type { Rule } from '../../../src/types';
+
+/**
+ * The byte scanner (WebAssembly Shift-And over UTF-8) must answer exactly as the regex over the decoded
+ * text does: keywordsIn without bytes is the oracle here.
+ */
+const builtin = loadRules([BUILTIN_RULES_DIR], process.cwd()).rules;
+const keywordsOf = (rules: readonly Rule[]) => [...new Set(rules.flatMap((rule) => rule.keywords))].sort();
+const BLOCK = 64 * 1024; // the scanner's block: state must carry across it
+
+function both(bytes: Buffer, rules: readonly Rule[] = builtin): { text: string[]; bytes: string[] } {
+  const text = bytes.toString('utf8');
+  const keywords = keywordsOf(rules);
+  const viaText = keywordsIn(text, rules);
+  const viaBytes = keywordsIn(text, rules, bytes);
+  return { text: keywords.filter(viaText), bytes: keywords.filter(viaBytes) };
+}
+
+test.each([
+  ['no keyword', 'nothing to see here', []],
+  ['every letter case', 'AWS aWs Secret sEcReT', ['aws', 'secret']],
+  ['overlapping keywords', 'ACCESSECRET', ['access', 'secret']],
+  ['keywords with digits', 'A3Tx b3JpZ2lu', ['a3t', 'b3jpz2lu']],
+  ['around non-ASCII text', 'é€😀credential😀€é', ['credential']],
+])('%s', (_, text, expected) => {
+  const found = both(Buffer.from(text));
+  expect(found.bytes).toEqual(expected);
+  expect(found.bytes).toEqual(found.text);
+});
+
+test('a keyword across a block boundary, or only blocks later, is found', () => {
+  for (let end = BLOCK - 3; end <= BLOCK + 6; end++) {
+    const bytes = Buffer.alloc(end, 'x');
+    bytes.write('SeCrEt', end - 6, 'latin1');
+    expect(both(bytes).bytes).toEqual(['secret']);
+  }
+  const late = Buffer.concat([Buffer.alloc(3 * BLOCK + 17, '-'), Buffer.from('aws')]);
+  expect(both(late).bytes).toEqual(['aws']);
+});
+
+test('random UTF-8, invalid bytes and keyword pieces in any case: the same keywords as the regex finds', () => {
+  const keywords = keywordsOf(builtin);
+  const piece = fc.oneof(
+    fc
+      .constantFrom(...keywords)
+      .chain((keyword) =>
+        fc
+          .array(fc.boolean(), { minLength: keyword.length, maxLength: keyword.length })
+          .map((upper) => [...keyword].map((c, i) => (upper[i] ? c.toUpperCase() : c)).join('')),
+      ),
+    fc.constantFrom(...keywords).map((keyword) => keyword.slice(0, -1)), // almost a keyword
+    fc.string({ unit: 'binary', maxLength: 8 }),
+    fc.string({ maxLength: 8 }),
+  );
+  const document = fc.tuple(
+    fc.array(piece, { maxLength: 30 }).map((pieces) => Buffer.from(pieces.join(''))),
+    fc.uint8Array({ maxLength: 64 }).map((raw) => Buffer.from(raw)), // ill-formed UTF-8 too
+  );
+  fc.assert(
+    fc.property(document, ([text, raw]) => {
+      const bytes = Buffer.concat([raw, text, raw]);
+      const found = both(bytes);
+      expect(found.bytes).toEqual(found.text);
+    }),
+    { numRuns: 2000 },
+  );
+});
+
+test('keywords that do not fit 64 bits, or are not ASCII, get no byte scanner and keep the regex', () => {
+  const long = Array.from({ length: 9 }, (_, i) => `keyword${i}`); // 72 bytes in all
+  expect(byteKeywordScanner(long)).toBeUndefined();
+  expect(byteKeywordScanner(['clé'])).toBeUndefined();
+  expect(byteKeywordScanner(long.slice(0, 8))).toBeDefined(); // 64 bytes: the last bit is used
+  const rules = [{ keywords: long }] as unknown as Rule[];
+  const found = both(Buffer.from('a KEYWORD8 here'), rules);
+  expect(found.bytes).toEqual(['keyword8']);
+  expect(found.text).toEqual(['keyword8']);
+});
+
+test('the 64th bit works: a keyword ending in the last bit of the state is found', () => {
+  const keywords = Array.from({ length: 8 }, (_, i) => `keyword${i}`); // keyword7 ends at bit 63
+  const scanner = byteKeywordScanner(keywords);
+  expect([...(scanner?.found(Buffer.from('..KeyWord7..')) ?? [])]).toEqual(['keyword7']);
+  expect([...(scanner?.found(Buffer.from('keyword7 keyword0')) ?? [])].sort()).toEqual([
+    'keyword0',
+    'keyword7',
+  ]);
+});
