@@ -1820,7 +1820,7 @@ function compilePaths(globs) {
 function suppressionOf(match, allowedPath, secrets, text, lines) {
   if (allowedPath) return "allow-path";
   if (secrets.some((allowed) => allowed.test(match.secret))) return "allow-secret";
-  if (hasInlineAllow(text, match, lines)) return "allow-inline";
+  if (text !== void 0 && hasInlineAllow(text, match, lines)) return "allow-inline";
   return void 0;
 }
 function hasInlineAllow(text, match, lines) {
@@ -2275,9 +2275,9 @@ var PackIndex = class _PackIndex {
       const mid = lo + hi >>> 1;
       const at = this.oidStart(mid);
       const word = this.buf.readUInt32BE(at);
-      const order = word !== head ? word - head : this.buf.compare(oid, 4, OID_BYTES, at + 4, at + OID_BYTES);
-      if (order === 0) return mid;
-      if (order < 0) lo = mid + 1;
+      const order2 = word !== head ? word - head : this.buf.compare(oid, 4, OID_BYTES, at + 4, at + OID_BYTES);
+      if (order2 === 0) return mid;
+      if (order2 < 0) lo = mid + 1;
       else hi = mid;
     }
     return -1;
@@ -2934,13 +2934,35 @@ function decodeText(bytes) {
 }
 
 // src/engine/entropy.ts
+var counts = new Int32Array(128);
+var order = new Uint8Array(128);
 function shannonEntropy(text) {
   if (text.length === 0) return 0;
-  const counts = /* @__PURE__ */ new Map();
-  for (const char of text) counts.set(char, (counts.get(char) ?? 0) + 1);
+  let distinct = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code2 = text.charCodeAt(i);
+    if (code2 >= 128) {
+      for (let k = 0; k < distinct; k++) counts[order[k]] = 0;
+      return entropyOfCodePoints(text);
+    }
+    if (counts[code2] === 0) order[distinct++] = code2;
+    counts[code2] = counts[code2] + 1;
+  }
+  let entropy = 0;
+  for (let k = 0; k < distinct; k++) {
+    const code2 = order[k];
+    const p = counts[code2] / text.length;
+    entropy -= p * Math.log2(p);
+    counts[code2] = 0;
+  }
+  return entropy;
+}
+function entropyOfCodePoints(text) {
+  const byChar = /* @__PURE__ */ new Map();
+  for (const char of text) byChar.set(char, (byChar.get(char) ?? 0) + 1);
   let entropy = 0;
   const length = [...text].length;
-  for (const count of counts.values()) {
+  for (const count of byChar.values()) {
     const p = count / length;
     entropy -= p * Math.log2(p);
   }
@@ -3127,12 +3149,17 @@ function escapeRegex(text) {
 var LineIndex = class {
   constructor(text) {
     this.text = text;
-    for (let i = 0; i < text.length; i++) {
-      const code2 = text.charCodeAt(i);
-      if (code2 === 10) this.starts.push(i + 1);
-      else if (code2 === 13) {
-        if (text.charCodeAt(i + 1) === 10) i++;
-        this.starts.push(i + 1);
+    let lf = text.indexOf("\n");
+    let cr = text.indexOf("\r");
+    while (lf >= 0 || cr >= 0) {
+      if (cr < 0 || lf >= 0 && lf < cr) {
+        this.starts.push(lf + 1);
+        lf = text.indexOf("\n", lf + 1);
+      } else {
+        const crlf = lf === cr + 1;
+        this.starts.push(crlf ? lf + 1 : cr + 1);
+        if (crlf) lf = text.indexOf("\n", lf + 1);
+        cr = text.indexOf("\r", cr + 1);
       }
     }
   }
@@ -3405,9 +3432,16 @@ function scanFragment(fragment, ruleSet, filters2) {
   if (detection.matches.length === 0) return { findings: [], suppressed };
   const lines = detection.lines.get();
   const allowedPath = filters2.allowPath(fragment.provenance.path);
+  const inlineAllows = fragment.text.includes(INLINE_ALLOW);
   const kept = [];
   for (const match of detection.matches) {
-    let reason = suppressionOf(match, allowedPath, filters2.allowSecrets, fragment.text, lines);
+    let reason = suppressionOf(
+      match,
+      allowedPath,
+      filters2.allowSecrets,
+      inlineAllows ? fragment.text : void 0,
+      lines
+    );
     if (reason === "allow-inline" && fragment.before) {
       const line = matchedLines(fragment.text, match, lines);
       if (!fragment.before.some((text) => text.includes(line))) reason = "allow-inline-added";

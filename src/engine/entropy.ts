@@ -1,11 +1,40 @@
-/** Shannon entropy in bits per character: H = -Σ p·log2(p) over the characters of `text`. */
+/**
+ * Shannon entropy in bits per character: H = -Σ p·log2(p) over the characters (code points) of `text`.
+ * Every candidate secret is measured, thousands per large file, so ASCII text (nearly all of them) is
+ * counted in a reused array; the sum runs over characters in order of first appearance either way, so
+ * both paths give the same number to the last bit.
+ */
+const counts = new Int32Array(128);
+const order = new Uint8Array(128);
+
 export function shannonEntropy(text: string): number {
   if (text.length === 0) return 0;
-  const counts = new Map<string, number>();
-  for (const char of text) counts.set(char, (counts.get(char) ?? 0) + 1);
+  let distinct = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 128) {
+      for (let k = 0; k < distinct; k++) counts[order[k] as number] = 0;
+      return entropyOfCodePoints(text);
+    }
+    if ((counts[code] as number) === 0) order[distinct++] = code;
+    counts[code] = (counts[code] as number) + 1;
+  }
+  let entropy = 0;
+  for (let k = 0; k < distinct; k++) {
+    const code = order[k] as number;
+    const p = (counts[code] as number) / text.length;
+    entropy -= p * Math.log2(p);
+    counts[code] = 0;
+  }
+  return entropy;
+}
+
+function entropyOfCodePoints(text: string): number {
+  const byChar = new Map<string, number>();
+  for (const char of text) byChar.set(char, (byChar.get(char) ?? 0) + 1);
   let entropy = 0;
   const length = [...text].length;
-  for (const count of counts.values()) {
+  for (const count of byChar.values()) {
     const p = count / length;
     entropy -= p * Math.log2(p);
   }

@@ -1,4 +1,4 @@
-import { matchedLines, type PathMatcher, suppressionOf } from '../filter/allowlist';
+import { INLINE_ALLOW, matchedLines, type PathMatcher, suppressionOf } from '../filter/allowlist';
 import type { Finding, Fragment, Match, RuleSet } from '../types';
 import { detect } from './detect';
 import { fingerprint } from './fingerprint';
@@ -33,9 +33,18 @@ export function scanFragment(
 
   const lines = detection.lines.get();
   const allowedPath = filters.allowPath(fragment.provenance.path);
+  // One search of the whole text, rather than one of each match's line(s): on a minified file that
+  // line is the file.
+  const inlineAllows = fragment.text.includes(INLINE_ALLOW);
   const kept: Match[] = [];
   for (const match of detection.matches) {
-    let reason = suppressionOf(match, allowedPath, filters.allowSecrets, fragment.text, lines);
+    let reason = suppressionOf(
+      match,
+      allowedPath,
+      filters.allowSecrets,
+      inlineAllows ? fragment.text : undefined,
+      lines,
+    );
     // A change cannot quietly allowlist its own secret: an allow comment it adds still suppresses, but is
     // counted apart so the report can say so.
     if (reason === 'allow-inline' && fragment.before) {

@@ -24,16 +24,17 @@ export function compilePaths(globs: readonly string[]): PathMatcher {
   return picomatch([...globs], { dot: true });
 }
 
+/** `text`: the fragment's text, or undefined when it holds no `keysweep:allow` at all. */
 export function suppressionOf(
   match: Match,
   allowedPath: boolean,
   secrets: readonly RegExp[],
-  text: string,
+  text: string | undefined,
   lines: LineIndex,
 ): string | undefined {
   if (allowedPath) return 'allow-path';
   if (secrets.some((allowed) => allowed.test(match.secret))) return 'allow-secret';
-  if (hasInlineAllow(text, match, lines)) return 'allow-inline';
+  if (text !== undefined && hasInlineAllow(text, match, lines)) return 'allow-inline';
   return undefined;
 }
 

@@ -44,4 +44,26 @@ describe('shannonEntropy', () => {
     expect(shannonEntropy('😀😀')).toBe(0);
     expect(shannonEntropy('😀a')).toBe(1);
   });
+
+  it('gives exactly the textbook value, summed in order of first appearance, for ASCII and beyond', () => {
+    const textbook = (text: string) => {
+      const counts = new Map<string, number>();
+      for (const char of text) counts.set(char, (counts.get(char) ?? 0) + 1);
+      const length = [...text].length;
+      return [...counts.values()].reduce(
+        (sum, count) => sum - (count / length) * Math.log2(count / length),
+        0,
+      );
+    };
+    const keys = new FakeKeys(7);
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=%\\';
+    for (let i = 0; i < 300; i++) {
+      const ascii = keys.chars(alphabet, 1 + (i % 60));
+      expect(shannonEntropy(ascii)).toBe(textbook(ascii));
+      // a non-ASCII character late in the text, then ASCII again: nothing counted before it may linger
+      const mixed = `${ascii}é${ascii}`;
+      expect(shannonEntropy(mixed)).toBe(textbook(mixed));
+      expect(shannonEntropy(ascii)).toBe(textbook(ascii));
+    }
+  });
 });
