@@ -23,6 +23,7 @@ import { decodeText } from '../../src/sources/decode';
 import type { Finding } from '../../src/types';
 import { DOC_EXAMPLES, envRef, PLACEHOLDER_ID } from '../accuracy/noise';
 import { FakeKeys } from '../support/fake-keys';
+import { lineStarts } from '../support/line-starts';
 
 const ruleSet = loadRules([BUILTIN_RULES_DIR], process.cwd());
 
@@ -133,19 +134,6 @@ function unescapeOracle(raw: string): string {
     (_, escaped: string | undefined, hex: string | undefined) =>
       escaped !== undefined ? escaped : (percent[(hex ?? '').toLowerCase()] ?? ''),
   );
-}
-
-/** Offsets at which lines start; a line ends at "\n", "\r\n" or a lone "\r" (README). */
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) {
-    if (text[i] === '\n') starts.push(i + 1);
-    else if (text[i] === '\r') {
-      if (text[i + 1] === '\n') i++;
-      starts.push(i + 1);
-    }
-  }
-  return starts;
 }
 
 interface Span {

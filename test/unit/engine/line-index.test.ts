@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { LineIndex } from '../../../src/engine/line-index';
+import { lineStarts } from '../../support/line-starts';
 
 function lines(text: string): string[] {
   const index = new LineIndex(text);
@@ -9,22 +10,11 @@ function lines(text: string): string[] {
 
 describe('LineIndex', () => {
   it('puts a line start after every LF, CRLF and lone CR of any mix (random texts)', () => {
-    const startsOf = (text: string) => {
-      const starts = [0];
-      for (let i = 0; i < text.length; i++) {
-        if (text[i] === '\n') starts.push(i + 1);
-        else if (text[i] === '\r') {
-          if (text[i + 1] === '\n') i++;
-          starts.push(i + 1);
-        }
-      }
-      return starts;
-    };
     fc.assert(
       fc.property(fc.array(fc.constantFrom('a', 'é', '\n', '\r', '\r\n'), { maxLength: 40 }), (parts) => {
         const text = parts.join('');
         const index = new LineIndex(text);
-        const starts = startsOf(text);
+        const starts = lineStarts(text);
         expect(starts.map((_, line) => index.lineStart(line))).toEqual(starts);
         expect(index.lineOf(text.length)).toBe(starts.length - 1);
       }),
