@@ -32,7 +32,7 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 
 // node_modules/picomatch/lib/constants.js
 var require_constants = __commonJS({
-  "node_modules/picomatch/lib/constants.js"(exports2, module3) {
+  "node_modules/picomatch/lib/constants.js"(exports2, module2) {
     "use strict";
     var WIN_SLASH = "\\\\/";
     var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
@@ -103,7 +103,7 @@ var require_constants = __commonJS({
       word: "A-Za-z0-9_",
       xdigit: "A-Fa-f0-9"
     };
-    module3.exports = {
+    module2.exports = {
       DEFAULT_MAX_EXTGLOB_RECURSION,
       MAX_LENGTH: 1024 * 64,
       POSIX_REGEX_SOURCE,
@@ -298,7 +298,7 @@ var require_utils = __commonJS({
 
 // node_modules/picomatch/lib/scan.js
 var require_scan = __commonJS({
-  "node_modules/picomatch/lib/scan.js"(exports2, module3) {
+  "node_modules/picomatch/lib/scan.js"(exports2, module2) {
     "use strict";
     var utils = require_utils();
     var {
@@ -630,13 +630,13 @@ var require_scan = __commonJS({
       }
       return state;
     };
-    module3.exports = scan;
+    module2.exports = scan;
   }
 });
 
 // node_modules/picomatch/lib/parse.js
 var require_parse = __commonJS({
-  "node_modules/picomatch/lib/parse.js"(exports2, module3) {
+  "node_modules/picomatch/lib/parse.js"(exports2, module2) {
     "use strict";
     var constants4 = require_constants();
     var utils = require_utils();
@@ -1645,13 +1645,13 @@ var require_parse = __commonJS({
       }
       return source;
     };
-    module3.exports = parse;
+    module2.exports = parse;
   }
 });
 
 // node_modules/picomatch/lib/picomatch.js
 var require_picomatch = __commonJS({
-  "node_modules/picomatch/lib/picomatch.js"(exports2, module3) {
+  "node_modules/picomatch/lib/picomatch.js"(exports2, module2) {
     "use strict";
     var scan = require_scan();
     var parse = require_parse();
@@ -1785,13 +1785,13 @@ var require_picomatch = __commonJS({
       }
     };
     picomatch.constants = constants4;
-    module3.exports = picomatch;
+    module2.exports = picomatch;
   }
 });
 
 // node_modules/picomatch/index.js
 var require_picomatch2 = __commonJS({
-  "node_modules/picomatch/index.js"(exports2, module3) {
+  "node_modules/picomatch/index.js"(exports2, module2) {
     "use strict";
     var pico = require_picomatch();
     var utils = require_utils();
@@ -1802,7 +1802,7 @@ var require_picomatch2 = __commonJS({
       return pico(glob, options, returnState);
     }
     Object.assign(picomatch, pico);
-    module3.exports = picomatch;
+    module2.exports = picomatch;
   }
 });
 
@@ -2933,6 +2933,162 @@ function decodeText(bytes) {
   };
 }
 
+// src/engine/wasm.ts
+var I32 = 127;
+var I64 = 126;
+var op = {
+  block: 2,
+  loop: 3,
+  if: 4,
+  else: 5,
+  void: 64,
+  end: 11,
+  br: 12,
+  brIf: 13,
+  localGet: 32,
+  localSet: 33,
+  localTee: 34,
+  globalGet: 35,
+  globalSet: 36,
+  i32Load: 40,
+  i64Load: 41,
+  i32Load8u: 45,
+  i32Store: 54,
+  i32Const: 65,
+  i64Const: 66,
+  i32Eqz: 69,
+  i32GeU: 79,
+  i32Add: 106,
+  i32Sub: 107,
+  i32Shl: 116,
+  i64And: 131,
+  i64Or: 132,
+  i64Shl: 134
+};
+function uleb(value) {
+  const bytes = [];
+  do {
+    let byte = value & 127;
+    value >>>= 7;
+    if (value !== 0) byte |= 128;
+    bytes.push(byte);
+  } while (value !== 0);
+  return bytes;
+}
+function moduleBytes(spec) {
+  const name = (text) => [text.length, ...Buffer.from(text, "latin1")];
+  const locals = spec.locals.flatMap((type) => [1, type]);
+  const code2 = [...uleb(spec.locals.length), ...locals, ...spec.body, op.end];
+  const globals = spec.globals.flatMap(() => [I64, 1, op.i64Const, 0, op.end]);
+  const exported = [
+    ...name("scan"),
+    0,
+    0,
+    ...name("memory"),
+    2,
+    0,
+    ...spec.globals.flatMap((global, index) => [...name(global), 3, index])
+  ];
+  return new Uint8Array([
+    ...[0, 97, 115, 109, 1, 0, 0, 0],
+    // "\0asm", version 1
+    ...section(1, [1, 96, spec.params.length, ...spec.params, spec.results.length, ...spec.results]),
+    ...section(3, [1, 0]),
+    // function 0 has type 0
+    ...section(5, [1, 0, 1]),
+    // one memory, at least 1 page
+    ...section(6, [spec.globals.length, ...globals]),
+    ...section(7, [2 + spec.globals.length, ...exported]),
+    ...section(10, [1, ...uleb(code2.length), ...code2])
+  ]);
+}
+function section(id, content) {
+  return [id, ...uleb(content.length), ...content];
+}
+var wasm = globalThis.WebAssembly;
+var PAGE = 65536;
+function instantiate(module2, names, bytes) {
+  const exports2 = new wasm.Instance(module2, {}).exports;
+  const memory = exports2.memory;
+  memory.grow(Math.max(0, Math.ceil(bytes / PAGE) - memory.buffer.byteLength / PAGE));
+  const globals = Object.fromEntries(names.map((name) => [name, exports2[name]]));
+  return { memory, globals, scan: exports2.scan };
+}
+function compile(bytes) {
+  return new wasm.Module(bytes);
+}
+
+// src/engine/byte-runs.ts
+var MIN_RUN = 16;
+var CLASS_AT = 8;
+var OUT_AT = CLASS_AT + 256;
+var BLOCK = 64 * 1024;
+var OUT_PAIRS = Math.ceil(BLOCK / (MIN_RUN + 1)) + 1;
+var TEXT_AT = OUT_AT + OUT_PAIRS * 8;
+function runFinder(chars, min) {
+  if (!(min >= MIN_RUN)) throw new Error(`a run must be at least ${MIN_RUN} characters long`);
+  compiled ??= compile(moduleBytes(runLoop()));
+  const instance = instantiate(compiled, [], TEXT_AT + BLOCK);
+  const memory = instance.memory.buffer;
+  const single = new RegExp(`^(?:${chars.source})$`, chars.flags.replace(/[gy]/g, ""));
+  const table = new Uint8Array(memory, CLASS_AT, 256);
+  for (let byte = 0; byte < 256; byte++)
+    table[byte] = single.test(byte < 128 ? String.fromCharCode(byte) : "\uFFFD") ? 1 : 0;
+  const carried = new Int32Array(memory, 0, 1);
+  const out = new Int32Array(memory, OUT_AT, OUT_PAIRS * 2);
+  const text = new Uint8Array(memory, TEXT_AT, BLOCK);
+  return {
+    runs(bytes) {
+      const found = [];
+      carried[0] = 0;
+      for (let start = 0; start < bytes.length; start += BLOCK) {
+        const length = Math.min(BLOCK, bytes.length - start);
+        text.set(bytes.subarray(start, start + length));
+        const count = instance.scan(0, length, start, min);
+        for (let k = 0; k < 2 * count; k++) found.push(out[k]);
+      }
+      const open = carried[0];
+      if (open >= min) found.push(bytes.length - open, bytes.length);
+      return found;
+    }
+  };
+}
+var compiled;
+function runLoop() {
+  const [from, to, base, min, i, len, n] = [0, 1, 2, 3, 4, 5, 6];
+  const load32 = (at) => [op.i32Load, 2, ...uleb(at)];
+  const store32 = (at) => [op.i32Store, 2, ...uleb(at)];
+  return {
+    params: [I32, I32, I32, I32],
+    results: [I32],
+    locals: [I32, I32, I32],
+    globals: [],
+    body: [
+      ...[op.localGet, from, op.localSet, i],
+      ...[op.i32Const, 0, ...load32(0), op.localSet, len],
+      ...[op.block, op.void, op.loop, op.void],
+      ...[op.localGet, i, op.localGet, to, op.i32GeU, op.brIf, 1],
+      ...[op.localGet, i, op.i32Load8u, 0, ...uleb(TEXT_AT), op.i32Load8u, 0, ...uleb(CLASS_AT)],
+      ...[op.if, op.void],
+      ...[op.localGet, len, op.i32Const, 1, op.i32Add, op.localSet, len],
+      ...[op.else],
+      ...[op.localGet, len, op.localGet, min, op.i32GeU, op.if, op.void],
+      ...[op.localGet, n, op.i32Const, 3, op.i32Shl],
+      ...[op.localGet, base, op.localGet, i, op.i32Add, op.localGet, len, op.i32Sub, ...store32(OUT_AT)],
+      ...[op.localGet, n, op.i32Const, 3, op.i32Shl],
+      ...[op.localGet, base, op.localGet, i, op.i32Add, ...store32(OUT_AT + 4)],
+      ...[op.localGet, n, op.i32Const, 1, op.i32Add, op.localSet, n],
+      ...[op.end],
+      ...[op.i32Const, 0, op.localSet, len],
+      ...[op.end],
+      ...[op.localGet, i, op.i32Const, 1, op.i32Add, op.localSet, i, op.br, 0],
+      ...[op.end, op.end],
+      ...[op.i32Const, 0, op.localGet, len, ...store32(0)],
+      ...[op.localGet, n]
+    ]
+  };
+}
+
 // src/engine/entropy.ts
 var counts = new Int32Array(128);
 var order = new Uint8Array(128);
@@ -2970,17 +3126,18 @@ function entropyOfCodePoints(text) {
 }
 
 // src/engine/keyword-bytes.ts
-var TEXT_AT = 2048;
-var BLOCK = 64 * 1024;
-var PAGE = 65536;
+var TEXT_AT2 = 2048;
+var BLOCK2 = 64 * 1024;
+var GLOBALS = ["state", "hits"];
 function byteKeywordScanner(keywords) {
   const unique = [...new Set(keywords)];
   const total = unique.reduce((sum, keyword) => sum + keyword.length, 0);
   if (total > 64 || unique.some((keyword) => keyword === "" || /[^\x20-\x7e]/.test(keyword)))
     return void 0;
-  const exports2 = new wasm.Instance(module2(), {}).exports;
-  exports2.memory.grow(Math.ceil((TEXT_AT + BLOCK) / PAGE) - exports2.memory.buffer.byteLength / PAGE);
-  const masks = new BigUint64Array(exports2.memory.buffer, 0, 256);
+  compiled2 ??= compile(moduleBytes(shiftAnd()));
+  const instance = instantiate(compiled2, GLOBALS, TEXT_AT2 + BLOCK2);
+  const { state, hits } = instance.globals;
+  const masks = new BigUint64Array(instance.memory.buffer, 0, 256);
   let init = 0n;
   const finals = [];
   let bit = 0n;
@@ -2997,104 +3154,45 @@ function byteKeywordScanner(keywords) {
   }
   const allFinals = finals.reduce((all, final) => all | final, 0n);
   const initParameter = BigInt.asIntN(64, init);
-  const text = new Uint8Array(exports2.memory.buffer, TEXT_AT, BLOCK);
+  const text = new Uint8Array(instance.memory.buffer, TEXT_AT2, BLOCK2);
   return {
     found(bytes) {
-      exports2.state.value = 0n;
-      exports2.hits.value = 0n;
-      for (let start = 0; start < bytes.length; start += BLOCK) {
-        const length = Math.min(BLOCK, bytes.length - start);
+      state.value = 0n;
+      hits.value = 0n;
+      for (let start = 0; start < bytes.length; start += BLOCK2) {
+        const length = Math.min(BLOCK2, bytes.length - start);
         text.set(bytes.subarray(start, start + length));
-        exports2.scan(0, length, initParameter);
-        if ((BigInt.asUintN(64, exports2.hits.value) & allFinals) === allFinals) break;
+        instance.scan(0, length, initParameter);
+        if ((BigInt.asUintN(64, hits.value) & allFinals) === allFinals) break;
       }
-      const hits = BigInt.asUintN(64, exports2.hits.value);
-      return new Set(unique.filter((_, index) => (hits & finals[index]) !== 0n));
+      const seen = BigInt.asUintN(64, hits.value);
+      return new Set(unique.filter((_, index) => (seen & finals[index]) !== 0n));
     }
   };
 }
-var wasm = globalThis.WebAssembly;
-var compiled;
-function module2() {
-  compiled ??= new wasm.Module(moduleBytes());
-  return compiled;
-}
-var I32 = 127;
-var I64 = 126;
-var op = {
-  block: 2,
-  loop: 3,
-  void: 64,
-  end: 11,
-  br: 12,
-  brIf: 13,
-  localGet: 32,
-  localSet: 33,
-  localTee: 34,
-  globalGet: 35,
-  globalSet: 36,
-  i64Load: 41,
-  i32Load8u: 45,
-  i32Const: 65,
-  i64Const: 66,
-  i32GeU: 79,
-  i32Add: 106,
-  i32Shl: 116,
-  i64And: 131,
-  i64Or: 132,
-  i64Shl: 134
-};
-function moduleBytes() {
+var compiled2;
+function shiftAnd() {
   const [from, to, init, s, i, h] = [0, 1, 2, 3, 4, 5];
   const [state, hits] = [0, 1];
-  const body = [
-    ...[3, 1, I64, 1, I32, 1, I64],
-    // locals: $s i64, $i i32, $h i64
-    ...[op.localGet, from, op.localSet, i],
-    ...[op.globalGet, state, op.localSet, s, op.globalGet, hits, op.localSet, h],
-    ...[op.block, op.void, op.loop, op.void],
-    ...[op.localGet, i, op.localGet, to, op.i32GeU, op.brIf, 1],
-    ...[op.localGet, s, op.i64Const, 1, op.i64Shl, op.localGet, init, op.i64Or],
-    ...[op.localGet, i, op.i32Load8u, 0, ...uleb(TEXT_AT)],
-    ...[op.i32Const, 3, op.i32Shl, op.i64Load, 3, 0],
-    ...[op.i64And, op.localTee, s, op.localGet, h, op.i64Or, op.localSet, h],
-    ...[op.localGet, i, op.i32Const, 1, op.i32Add, op.localSet, i, op.br, 0],
-    ...[op.end, op.end],
-    ...[op.localGet, s, op.globalSet, state, op.localGet, h, op.globalSet, hits, op.end]
-  ];
-  const name = (text) => [text.length, ...Buffer.from(text, "latin1")];
-  const mutableZero = [I64, 1, op.i64Const, 0, op.end];
-  const exported = [
-    ...[4, ...name("scan"), 0, 0, ...name("memory"), 2, 0],
-    ...[...name("state"), 3, state, ...name("hits"), 3, hits]
-  ];
-  return new Uint8Array([
-    ...[0, 97, 115, 109, 1, 0, 0, 0],
-    // "\0asm", version 1
-    ...section(1, [1, 96, 3, I32, I32, I64, 0]),
-    // type 0: (i32 i32 i64) -> ()
-    ...section(3, [1, 0]),
-    // function 0 has type 0
-    ...section(5, [1, 0, 1]),
-    // one memory, at least 1 page
-    ...section(6, [2, ...mutableZero, ...mutableZero]),
-    // globals $state and $hits: mutable i64 = 0
-    ...section(7, exported),
-    ...section(10, [1, ...uleb(body.length), ...body])
-  ]);
-}
-function section(id, content) {
-  return [id, ...uleb(content.length), ...content];
-}
-function uleb(value) {
-  const bytes = [];
-  do {
-    let byte = value & 127;
-    value >>>= 7;
-    if (value !== 0) byte |= 128;
-    bytes.push(byte);
-  } while (value !== 0);
-  return bytes;
+  return {
+    params: [I32, I32, I64],
+    results: [],
+    locals: [I64, I32, I64],
+    globals: GLOBALS,
+    body: [
+      ...[op.localGet, from, op.localSet, i],
+      ...[op.globalGet, state, op.localSet, s, op.globalGet, hits, op.localSet, h],
+      ...[op.block, op.void, op.loop, op.void],
+      ...[op.localGet, i, op.localGet, to, op.i32GeU, op.brIf, 1],
+      ...[op.localGet, s, op.i64Const, 1, op.i64Shl, op.localGet, init, op.i64Or],
+      ...[op.localGet, i, op.i32Load8u, 0, ...uleb(TEXT_AT2)],
+      ...[op.i32Const, 3, op.i32Shl, op.i64Load, 3, 0],
+      ...[op.i64And, op.localTee, s, op.localGet, h, op.i64Or, op.localSet, h],
+      ...[op.localGet, i, op.i32Const, 1, op.i32Add, op.localSet, i, op.br, 0],
+      ...[op.end, op.end],
+      ...[op.localGet, s, op.globalSet, state, op.localGet, h, op.globalSet, hits]
+    ]
+  };
 }
 
 // src/engine/keywords.ts
@@ -3231,6 +3329,7 @@ var LazyLines = class {
 };
 function detect(text, rules, utf8) {
   const hasKeyword = keywordsIn(text, rules, utf8);
+  const bytes = utf8 !== void 0 && utf8.length === text.length ? utf8 : void 0;
   const suppressed = {};
   const drop = (reason) => {
     suppressed[reason] = (suppressed[reason] ?? 0) + 1;
@@ -3241,7 +3340,10 @@ function detect(text, rules, utf8) {
   for (const rule of ordered) {
     if (!rule.keywords.some(hasKeyword)) continue;
     const kept = [];
-    for (const candidate of candidates(text, rule, searchWindows(text, rule, byRule))) {
+    let windows = searchWindows(text, rule, byRule);
+    if (rule.run && bytes && covered(windows) * RUN_WORTH > text.length)
+      windows = intersect(windows, runWindows(rule.run, bytes));
+    for (const candidate of candidates(text, rule, windows)) {
       const reason = ruleCheck(rule, candidate.secret, candidate.entropy);
       if (reason) drop(reason);
       else kept.push(candidate);
@@ -3282,6 +3384,43 @@ function searchWindows(text, rule, byRule) {
     else windows.push([start, end]);
   }
   return windows;
+}
+var RUN_WORTH = 8;
+var finders = /* @__PURE__ */ new WeakMap();
+function covered(windows) {
+  return windows.reduce((sum, [from, to]) => sum + to - from, 0);
+}
+function runWindows(run, bytes) {
+  let finder = finders.get(run);
+  if (!finder) {
+    finder = runFinder(run.chars, run.min);
+    finders.set(run, finder);
+  }
+  const found = finder.runs(bytes);
+  const windows = [];
+  for (let k = 0; k < found.length; k += 2) {
+    const from = Math.max(0, found[k] - 1);
+    const to = Math.min(bytes.length, found[k + 1] + 1);
+    const last = windows[windows.length - 1];
+    if (last && from <= last[1]) last[1] = Math.max(last[1], to);
+    else windows.push([from, to]);
+  }
+  return windows;
+}
+function intersect(a, b) {
+  const both = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const [aFrom, aTo] = a[i];
+    const [bFrom, bTo] = b[j];
+    const from = Math.max(aFrom, bFrom);
+    const to = Math.min(aTo, bTo);
+    if (from < to) both.push([from, to]);
+    if (aTo < bTo) i++;
+    else j++;
+  }
+  return both;
 }
 function lineEndAfter(text, offset, extraLines) {
   const breaks = /\r\n?|\n/g;

@@ -74,6 +74,12 @@ export interface Rule {
   readonly allowSecrets: readonly RegExp[];
   /** When set, a match counts only with this supporting evidence. */
   readonly context?: RuleContext;
+  /**
+   * A promise about every match: it lies inside a run of at least `min` characters that `chars` (one
+   * character) matches, so the pattern need only run around such runs (see engine/byte-runs.ts). The
+   * rule self-test scans each example both with and without this shortcut.
+   */
+  readonly run?: RuleRun;
   readonly references: readonly string[];
   readonly remediation: string;
   readonly examples: readonly RuleExample[];
@@ -89,6 +95,11 @@ export interface RuleContext {
   readonly linesBefore: number;
   /** Rule ids whose surviving matches anywhere in the same fragment also count as context. */
   readonly ruleInFile: readonly string[];
+}
+
+export interface RuleRun {
+  readonly chars: RegExp;
+  readonly min: number;
 }
 
 export interface RuleExample {

@@ -1,4 +1,12 @@
-import { type CredentialKind, type Rule, type RuleContext, type RuleExample, SEVERITIES } from '../types';
+import { MIN_RUN } from '../engine/byte-runs';
+import {
+  type CredentialKind,
+  type Rule,
+  type RuleContext,
+  type RuleExample,
+  type RuleRun,
+  SEVERITIES,
+} from '../types';
 import { Checker, type Fields } from '../util/validate';
 import { checkBacktracking } from './backtracking';
 
@@ -20,12 +28,15 @@ const RULE_FIELDS = [
   'unescape',
   'allow',
   'context',
+  'run',
   'references',
   'remediation',
   'examples',
   'negativeExamples',
 ];
 const CONTEXT_FIELDS = ['nearby', 'flags', 'linesBefore', 'ruleInFile'];
+const RUN_FIELDS = ['chars', 'min'];
+const ONE_CLASS = /^\[(?:[^\]\\]|\\.)+\]$/;
 const CREDENTIAL_FIELDS = ['id', 'title', 'keyId', 'secret', 'token', 'severity', 'remediation'];
 const ID_FORMAT = /^[a-z0-9]+(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)+$/;
 const EXTRA_FLAGS = /^[imsuv]*$/;
@@ -99,6 +110,7 @@ function parseRule(raw: unknown, origin: string, check: Checker, options: ParseO
     unescape: check.boolean(fields, 'unescape') ?? false,
     allowSecrets: allow ? allowCheck.regexes(allow, 'secrets') : [],
     context: parseContext(fields.context, check),
+    ...parseRun(fields.run, check),
     references: check.strings(fields, 'references'),
     remediation: check.string(fields, 'remediation') ?? '',
     examples: parseExamples(fields, 'examples', check),
@@ -131,6 +143,24 @@ function parseContext(raw: unknown, check: Checker): RuleContext | undefined {
   const ruleInFile = at.strings(fields, 'ruleInFile');
   if (source === undefined && ruleInFile.length === 0) at.report(`needs "nearby" or "ruleInFile"`);
   return { ...(nearby ? { nearby } : {}), linesBefore, ruleInFile };
+}
+
+function parseRun(raw: unknown, check: Checker): { run?: RuleRun } {
+  if (raw === undefined) return {};
+  const before = check.problems.length;
+  const at = check.at(`${check.where}: run`);
+  const fields = at.object(raw, RUN_FIELDS);
+  if (!fields) return {};
+  const source = at.string(fields, 'chars');
+  const min = at.number(fields, 'min');
+  if (min !== undefined && !(Number.isInteger(min) && min >= MIN_RUN))
+    at.report(`"min" must be a whole number of at least ${MIN_RUN}`);
+  // one character at a time: a class such as [A-Za-z0-9], not a longer pattern
+  if (source !== undefined && !ONE_CLASS.test(source))
+    at.report(`"chars" must be one character class in brackets, such as [A-Za-z0-9+/]`);
+  const chars = source === undefined ? undefined : at.regex(source, '', 'chars');
+  if (!chars || min === undefined || check.problems.length > before) return {};
+  return { run: { chars, min } };
 }
 
 function parseExamples(fields: Fields, key: string, check: Checker): RuleExample[] {

@@ -45,6 +45,22 @@ test('checkRules reports nothing for the built-in rules', () => {
   expect(checkRules(ruleSet)).toEqual([]);
 });
 
+test('checkRules catches a run that does not hold: the examples read as bytes and as text disagree', () => {
+  // Without "%" and "\\" in the class, the escaped forms of a secret ("%2B", "\\/") break its run.
+  const narrow = { chars: /[A-Za-z0-9+/]/, min: 40 };
+  const rules = ruleSet.rules.map((rule) =>
+    rule.id === 'aws.secret-access-key' ? { ...rule, run: narrow } : rule,
+  );
+  const problems = checkRules({ ...ruleSet, rules });
+  expect(problems.length).toBeGreaterThan(0);
+  for (const problem of problems) {
+    expect(problem.ruleId).toBe('aws.secret-access-key');
+    expect(problem.message).toMatch(
+      /^examples\[\d+\]: gives different findings read as UTF-8 bytes and as text/,
+    );
+  }
+});
+
 test('rule ids are unique, provider-prefixed after their file, and listed in the README', () => {
   const ids = ruleSet.rules.map((rule) => rule.id);
   expect(new Set(ids).size).toBe(ids.length);

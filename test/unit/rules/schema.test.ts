@@ -244,6 +244,25 @@ describe('parseRuleFile: problems', () => {
     ]);
   });
 
+  it('reads a run, and refuses one that is not a single bracketed class or is too short', () => {
+    const valid = parse({ rules: [secretRule({ run: { chars: '[A-Za-z0-9+/%\\\\]', min: 40 } })] });
+    expect(valid.problems).toEqual([]);
+    expect(valid.rules[0]?.run).toEqual({ chars: /[A-Za-z0-9+/%\\]/, min: 40 });
+    expect(parse({ rules: [secretRule()] }).rules[0]?.run).toBeUndefined();
+    const at = `${ORIGIN}: rules[0] (aws.secret-access-key): run`;
+    const invalid = parse({ rules: [secretRule({ run: { chars: '[a-z]+', min: 8, max: 3 } })] });
+    expect(invalid.problems).toEqual([
+      `${at}: unknown field "max"`,
+      `${at}: "min" must be a whole number of at least 16`,
+      `${at}: "chars" must be one character class in brackets, such as [A-Za-z0-9+/]`,
+    ]);
+    expect(invalid.rules).toEqual([]);
+    expect(parse({ rules: [secretRule({ run: { chars: '[a-z', min: 40 } })] }).problems).toEqual([
+      `${at}: "chars" must be one character class in brackets, such as [A-Za-z0-9+/]`,
+      `${at}: "chars" is not a valid regular expression: Invalid regular expression: /[a-z/: Unterminated character class`,
+    ]);
+  });
+
   it('lists every missing required field of an empty rule and credential kind', () => {
     const { rules, credentials, problems } = parse({ rules: [{}], credentials: [{}] });
     const rule = `${ORIGIN}: rules[0]`;

@@ -8,9 +8,10 @@ function utf16be(text: string): Buffer {
 }
 
 describe('decodeText', () => {
-  it('decodes plain UTF-8, including the empty file', () => {
-    expect(decodeText(Buffer.from('héllo\n', 'utf8'))).toEqual({ binary: false, text: 'héllo\n' });
-    expect(decodeText(Buffer.alloc(0))).toEqual({ binary: false, text: '' });
+  it('decodes plain UTF-8, including the empty file, and hands on its bytes (for the byte prefilters)', () => {
+    const bytes = Buffer.from('héllo\n', 'utf8');
+    expect(decodeText(bytes)).toEqual({ binary: false, text: 'héllo\n', utf8: bytes });
+    expect(decodeText(Buffer.alloc(0))).toEqual({ binary: false, text: '', utf8: Buffer.alloc(0) });
   });
 
   it('decodes UTF-16LE with a BOM, dropping the BOM', () => {
@@ -42,7 +43,11 @@ describe('decodeText', () => {
 
   it('strips a UTF-8 BOM so that columns match an editor', () => {
     const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('key = value', 'utf8')]);
-    expect(decodeText(bytes)).toEqual({ binary: false, text: 'key = value' });
+    expect(decodeText(bytes)).toEqual({
+      binary: false,
+      text: 'key = value',
+      utf8: Buffer.from('key = value'),
+    });
   });
 
   it('treats a NUL byte in the first 8 KiB as binary', () => {
@@ -78,6 +83,10 @@ describe('decodeText', () => {
       Buffer.from([0xff, 0xc3]),
       Buffer.from(` secret=${secret}`, 'ascii'),
     ]);
-    expect(decodeText(bytes)).toEqual({ binary: false, text: `id=${id}\ufffd\ufffd secret=${secret}` });
+    expect(decodeText(bytes)).toEqual({
+      binary: false,
+      text: `id=${id}\ufffd\ufffd secret=${secret}`,
+      utf8: bytes,
+    });
   });
 });

@@ -1,0 +1,135 @@
+/**
+ * Just enough of the WebAssembly binary format (https://webassembly.github.io/spec/core/binary/) to write
+ * the engine's two byte scanners (keyword-bytes.ts, byte-runs.ts) out opcode by opcode: each is one small
+ * function, and a toolchain to build them would be heavier than the code it builds.
+ */
+export const I32 = 0x7f;
+export const I64 = 0x7e;
+
+export const op = {
+  block: 0x02,
+  loop: 0x03,
+  if: 0x04,
+  else: 0x05,
+  void: 0x40,
+  end: 0x0b,
+  br: 0x0c,
+  brIf: 0x0d,
+  localGet: 0x20,
+  localSet: 0x21,
+  localTee: 0x22,
+  globalGet: 0x23,
+  globalSet: 0x24,
+  i32Load: 0x28,
+  i64Load: 0x29,
+  i32Load8u: 0x2d,
+  i32Store: 0x36,
+  i32Const: 0x41,
+  i64Const: 0x42,
+  i32Eqz: 0x45,
+  i32GeU: 0x4f,
+  i32Add: 0x6a,
+  i32Sub: 0x6b,
+  i32Shl: 0x74,
+  i64And: 0x83,
+  i64Or: 0x84,
+  i64Shl: 0x86,
+} as const;
+
+/** Unsigned LEB128, as the format writes sizes, indices and memory offsets (and small constants). */
+export function uleb(value: number): number[] {
+  const bytes: number[] = [];
+  do {
+    let byte = value & 0x7f;
+    value >>>= 7;
+    if (value !== 0) byte |= 0x80;
+    bytes.push(byte);
+  } while (value !== 0);
+  return bytes;
+}
+
+/** Signed LEB128, for i32.const operands that may be 64 or more. */
+export function sleb(value: number): number[] {
+  const bytes: number[] = [];
+  for (;;) {
+    const byte = value & 0x7f;
+    value >>= 7;
+    if ((value === 0 && !(byte & 0x40)) || (value === -1 && byte & 0x40)) {
+      bytes.push(byte);
+      return bytes;
+    }
+    bytes.push(byte | 0x80);
+  }
+}
+
+export interface ModuleSpec {
+  /** The one function's parameter types, result types and local types. */
+  readonly params: readonly number[];
+  readonly results: readonly number[];
+  readonly locals: readonly number[];
+  /** Its instructions, without the final `end`. */
+  readonly body: readonly number[];
+  /** Mutable i64 globals initialised to 0, exported under these names. */
+  readonly globals: readonly string[];
+}
+
+/**
+ * A module with one memory (exported as "memory"), the globals, and one function exported as "scan".
+ */
+export function moduleBytes(spec: ModuleSpec): Uint8Array {
+  const name = (text: string) => [text.length, ...Buffer.from(text, 'latin1')];
+  const locals = spec.locals.flatMap((type) => [1, type]);
+  const code = [...uleb(spec.locals.length), ...locals, ...spec.body, op.end];
+  const globals = spec.globals.flatMap(() => [I64, 1, op.i64Const, 0, op.end]);
+  const exported = [
+    ...name('scan'),
+    0,
+    0,
+    ...name('memory'),
+    2,
+    0,
+    ...spec.globals.flatMap((global, index) => [...name(global), 3, index]),
+  ];
+  return new Uint8Array([
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00], // "\0asm", version 1
+    ...section(1, [1, 0x60, spec.params.length, ...spec.params, spec.results.length, ...spec.results]),
+    ...section(3, [1, 0]), // function 0 has type 0
+    ...section(5, [1, 0x00, 1]), // one memory, at least 1 page
+    ...section(6, [spec.globals.length, ...globals]),
+    ...section(7, [2 + spec.globals.length, ...exported]),
+    ...section(10, [1, ...uleb(code.length), ...code]),
+  ]);
+}
+
+function section(id: number, content: number[]): number[] {
+  return [id, ...uleb(content.length), ...content];
+}
+
+/** The little of the WebAssembly JS API used here (Node's type declarations leave it out). */
+interface WasmApi {
+  readonly Module: new (bytes: Uint8Array) => object;
+  readonly Instance: new (module: object, imports: object) => { readonly exports: unknown };
+}
+const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+export interface Instance {
+  readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  readonly globals: Record<string, { value: bigint }>;
+  readonly scan: (...args: (number | bigint)[]) => number;
+}
+
+const PAGE = 65536;
+
+/** An instance of a compiled module with at least `bytes` of memory. */
+export function instantiate(module: object, names: readonly string[], bytes: number): Instance {
+  const exports = new wasm.Instance(module, {}).exports as Record<string, unknown>;
+  const memory = exports.memory as Instance['memory'];
+  memory.grow(Math.max(0, Math.ceil(bytes / PAGE) - memory.buffer.byteLength / PAGE));
+  const globals = Object.fromEntries(names.map((name) => [name, exports[name] as { value: bigint }]));
+  return { memory, globals, scan: exports.scan as Instance['scan'] };
+}
+
+/** Compiles module bytes (once per thread and scanner kind: callers keep the result). */
+export function compile(bytes: Uint8Array): object {
+  return new wasm.Module(bytes);
+}

@@ -1,0 +1,108 @@
+import fc from 'fast-check';
+import { MIN_RUN, runFinder } from '../../../src/engine/byte-runs';
+import { detect } from '../../../src/engine/detect';
+import { BUILTIN_RULES_DIR, loadRules } from '../../../src/rules/load';
+import { FakeKeys } from '../../support/fake-keys';
+
+const BASE64ISH = /[A-Za-z0-9+/%\\]/;
+const BLOCK = 64 * 1024; // the finder's block: a run must carry across it
+
+/** [start, end, text] of each run, from the finder. */
+function runsIn(text: string, chars = BASE64ISH, min = 40): [number, number, string][] {
+  const flat = runFinder(chars, min).runs(Buffer.from(text, 'latin1'));
+  const runs: [number, number, string][] = [];
+  for (let k = 0; k < flat.length; k += 2) {
+    const [start, end] = [flat[k] as number, flat[k + 1] as number];
+    runs.push([start, end, text.slice(start, end)]);
+  }
+  return runs;
+}
+
+/** The oracle: a regex over the text (every run is a maximal match of the class repeated min+ times). */
+function expectedRuns(text: string, chars = BASE64ISH, min = 40): [number, number, string][] {
+  const all = new RegExp(`${chars.source}{${min},}`, 'g');
+  return [...text.matchAll(all)].map((m) => [m.index, m.index + m[0].length, m[0]]);
+}
+
+test('runs of at least min characters, with their exact bounds, at the start and the end too', () => {
+  const run40 = 'a'.repeat(40);
+  for (const text of [
+    '',
+    'short words',
+    `${run40}`,
+    `x=${run40};`,
+    `${'b'.repeat(39)} ${run40}`,
+    `${run40}=${run40}`,
+  ])
+    expect(runsIn(text)).toEqual(expectedRuns(text));
+  expect(runsIn(`x=${'b'.repeat(39)};`)).toEqual([]);
+});
+
+test('a run across a block boundary, or through several blocks, is one run', () => {
+  for (const start of [BLOCK - 41, BLOCK - 20, BLOCK - 1, BLOCK]) {
+    const text = `${'-'.repeat(start)}${'Q'.repeat(45)}--`;
+    expect(runsIn(text)).toEqual([[start, start + 45, 'Q'.repeat(45)]]);
+  }
+  const long = `-${'Z'.repeat(3 * BLOCK + 5)}`;
+  expect(runsIn(long).map(([start, end]) => [start, end])).toEqual([[1, long.length]]);
+});
+
+test('bytes from 0x80 count as U+FFFD for the class', () => {
+  const text = `x${'\u00e9'.repeat(20)}y`; // latin1: twenty 0xE9 bytes
+  expect(runsIn(text, /[^\s]/, 16)).toEqual([[0, 22, text]]);
+  expect(runsIn(text, /[a-z\u00e9]/, 16)).toEqual([]); // é as a character is not U+FFFD
+});
+
+test(`a run shorter than ${MIN_RUN} is refused`, () => {
+  expect(() => runFinder(/[a-z]/, MIN_RUN - 1)).toThrow(`at least ${MIN_RUN}`);
+});
+
+test('random texts: the same runs as the regex oracle', () => {
+  const piece = fc.oneof(
+    fc.string({ unit: fc.constantFrom('a', 'Z', '9', '+', '/', '%', '\\'), minLength: 1, maxLength: 60 }),
+    fc.constantFrom(' ', '=', '\n', '"', '\u00ff'),
+  );
+  fc.assert(
+    fc.property(fc.array(piece, { maxLength: 40 }), fc.integer({ min: MIN_RUN, max: 50 }), (pieces, min) => {
+      const text = pieces.join('');
+      expect(runsIn(text, BASE64ISH, min)).toEqual(expectedRuns(text, BASE64ISH, min));
+    }),
+    { numRuns: 1000 },
+  );
+});
+
+test('detect finds the same matches with the run shortcut (UTF-8 bytes) as without (text alone)', () => {
+  const ruleSet = loadRules([BUILTIN_RULES_DIR], process.cwd());
+  const keys = new FakeKeys(20261129);
+  const line = fc.oneof(
+    fc.constant(() => `aws_secret_access_key = ${keys.secret()}`),
+    fc.constant(() => `const value = "${keys.secret()}";`),
+    fc.constant(() => `id = ${keys.keyId()}`),
+    fc.constant(() => `"secret": "${keys.secret().replace(/\//g, '\\/')}"`),
+    fc.constant(() => `url = "https://x.invalid/?aws_secret=${encodeURIComponent(keys.secret())}"`),
+    fc.constant(() => `blob = "${keys.secret()}${keys.secret()}"`),
+    // what sits right before and after a 40-character run decides whether it is a secret at all
+    fc
+      .tuple(fc.constantFrom('', '=', '%3D', '\\n', ':'), fc.constantFrom('', '=', '==', '%3D', '\\/', '.'))
+      .map(
+        ([before, after]) =>
+          () =>
+            `aws ${before}${keys.secret()}${after}`,
+      ),
+    fc.string({ maxLength: 80 }).map((text) => () => text.replace(/[^\x20-\x7e]/g, '?')),
+  );
+  fc.assert(
+    fc.property(fc.array(line, { maxLength: 12 }), fc.constantFrom('\n', '\r\n', ' ; '), (lines, glue) => {
+      const text = lines.map((make) => make()).join(glue);
+      const summary = (utf8?: Buffer) => {
+        const found = detect(text, ruleSet.rules, utf8);
+        return {
+          matches: found.matches.map((m) => [m.rule.id, m.start, m.end, m.secret]),
+          found: found.suppressed,
+        };
+      };
+      expect(summary(Buffer.from(text, 'utf8'))).toEqual(summary());
+    }),
+    { numRuns: 500 },
+  );
+});
