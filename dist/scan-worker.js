@@ -2933,6 +2933,9 @@ function decodeText(bytes) {
   };
 }
 
+// src/engine/detect.ts
+var import_node_buffer2 = require("node:buffer");
+
 // src/engine/wasm.ts
 var I32 = 127;
 var I64 = 126;
@@ -3021,7 +3024,8 @@ function compile(bytes) {
 // src/engine/byte-runs.ts
 var MIN_RUN = 16;
 var CLASS_AT = 8;
-var OUT_AT = CLASS_AT + 256;
+var UNITS_AT = CLASS_AT + 256;
+var OUT_AT = UNITS_AT + 256;
 var BLOCK = 64 * 1024;
 var OUT_PAIRS = Math.ceil(BLOCK / (MIN_RUN + 1)) + 1;
 var TEXT_AT = OUT_AT + OUT_PAIRS * 8;
@@ -3032,58 +3036,66 @@ function runFinder(chars, min) {
   const memory = instance.memory.buffer;
   const single = new RegExp(`^(?:${chars.source})$`, chars.flags.replace(/[gy]/g, ""));
   const table = new Uint8Array(memory, CLASS_AT, 256);
-  for (let byte = 0; byte < 256; byte++)
-    table[byte] = single.test(byte < 128 ? String.fromCharCode(byte) : "\uFFFD") ? 1 : 0;
-  const carried = new Int32Array(memory, 0, 1);
+  for (let byte = 0; byte < 128; byte++) table[byte] = single.test(String.fromCharCode(byte)) ? 1 : 0;
+  const units = new Uint8Array(memory, UNITS_AT, 256);
+  const carried = new Int32Array(memory, 0, 2);
   const out = new Int32Array(memory, OUT_AT, OUT_PAIRS * 2);
   const text = new Uint8Array(memory, TEXT_AT, BLOCK);
   return {
-    runs(bytes) {
+    runs(bytes, decoding) {
+      for (let byte = 0; byte < 256; byte++) units[byte] = decoding === "utf8" ? utf8Units(byte) : 1;
       const found = [];
       carried[0] = 0;
+      carried[1] = 0;
       for (let start = 0; start < bytes.length; start += BLOCK) {
         const length = Math.min(BLOCK, bytes.length - start);
         text.set(bytes.subarray(start, start + length));
-        const count = instance.scan(0, length, start, min);
+        const count = instance.scan(0, length, min);
         for (let k = 0; k < 2 * count; k++) found.push(out[k]);
       }
-      const open = carried[0];
-      if (open >= min) found.push(bytes.length - open, bytes.length);
+      const [open, end] = [carried[0], carried[1]];
+      if (open >= min) found.push(end - open, end);
       return found;
     }
   };
 }
+function utf8Units(byte) {
+  if (byte >= 128 && byte < 192) return 0;
+  return byte >= 240 ? 2 : 1;
+}
 var compiled;
 function runLoop() {
-  const [from, to, base, min, i, len, n] = [0, 1, 2, 3, 4, 5, 6];
+  const [from, to, min, i, len, n, u, b] = [0, 1, 2, 3, 4, 5, 6, 7];
   const load32 = (at) => [op.i32Load, 2, ...uleb(at)];
   const store32 = (at) => [op.i32Store, 2, ...uleb(at)];
   return {
-    params: [I32, I32, I32, I32],
+    params: [I32, I32, I32],
     results: [I32],
-    locals: [I32, I32, I32],
+    locals: [I32, I32, I32, I32, I32],
     globals: [],
     body: [
       ...[op.localGet, from, op.localSet, i],
       ...[op.i32Const, 0, ...load32(0), op.localSet, len],
+      ...[op.i32Const, 0, ...load32(4), op.localSet, u],
       ...[op.block, op.void, op.loop, op.void],
       ...[op.localGet, i, op.localGet, to, op.i32GeU, op.brIf, 1],
-      ...[op.localGet, i, op.i32Load8u, 0, ...uleb(TEXT_AT), op.i32Load8u, 0, ...uleb(CLASS_AT)],
-      ...[op.if, op.void],
+      ...[op.localGet, i, op.i32Load8u, 0, ...uleb(TEXT_AT), op.localTee, b],
+      ...[op.i32Load8u, 0, ...uleb(CLASS_AT), op.if, op.void],
       ...[op.localGet, len, op.i32Const, 1, op.i32Add, op.localSet, len],
       ...[op.else],
       ...[op.localGet, len, op.localGet, min, op.i32GeU, op.if, op.void],
       ...[op.localGet, n, op.i32Const, 3, op.i32Shl],
-      ...[op.localGet, base, op.localGet, i, op.i32Add, op.localGet, len, op.i32Sub, ...store32(OUT_AT)],
-      ...[op.localGet, n, op.i32Const, 3, op.i32Shl],
-      ...[op.localGet, base, op.localGet, i, op.i32Add, ...store32(OUT_AT + 4)],
+      ...[op.localGet, u, op.localGet, len, op.i32Sub, ...store32(OUT_AT)],
+      ...[op.localGet, n, op.i32Const, 3, op.i32Shl, op.localGet, u, ...store32(OUT_AT + 4)],
       ...[op.localGet, n, op.i32Const, 1, op.i32Add, op.localSet, n],
       ...[op.end],
       ...[op.i32Const, 0, op.localSet, len],
       ...[op.end],
+      ...[op.localGet, u, op.localGet, b, op.i32Load8u, 0, ...uleb(UNITS_AT), op.i32Add, op.localSet, u],
       ...[op.localGet, i, op.i32Const, 1, op.i32Add, op.localSet, i, op.br, 0],
       ...[op.end, op.end],
       ...[op.i32Const, 0, op.localGet, len, ...store32(0)],
+      ...[op.i32Const, 0, op.localGet, u, ...store32(4)],
       ...[op.localGet, n]
     ]
   };
@@ -3329,7 +3341,7 @@ var LazyLines = class {
 };
 function detect(text, rules, utf8) {
   const hasKeyword = keywordsIn(text, rules, utf8);
-  const bytes = utf8 !== void 0 && utf8.length === text.length ? utf8 : void 0;
+  let decoding = utf8 === void 0 ? null : void 0;
   const suppressed = {};
   const drop = (reason) => {
     suppressed[reason] = (suppressed[reason] ?? 0) + 1;
@@ -3341,8 +3353,10 @@ function detect(text, rules, utf8) {
     if (!rule.keywords.some(hasKeyword)) continue;
     const kept = [];
     let windows = searchWindows(text, rule, byRule);
-    if (rule.run && bytes && covered(windows) * RUN_WORTH > text.length)
-      windows = intersect(windows, runWindows(rule.run, bytes));
+    if (rule.run && utf8 && decoding !== null && covered(windows) * RUN_WORTH > text.length) {
+      decoding ??= utf8.length === text.length ? "byte-per-unit" : (0, import_node_buffer2.isUtf8)(utf8) ? "utf8" : null;
+      if (decoding) windows = intersect(windows, runWindows(rule.run, utf8, decoding, text.length));
+    }
     for (const candidate of candidates(text, rule, windows)) {
       const reason = ruleCheck(rule, candidate.secret, candidate.entropy);
       if (reason) drop(reason);
@@ -3386,21 +3400,22 @@ function searchWindows(text, rule, byRule) {
   return windows;
 }
 var RUN_WORTH = 8;
+var RUN_MARGIN = 2;
 var finders = /* @__PURE__ */ new WeakMap();
 function covered(windows) {
   return windows.reduce((sum, [from, to]) => sum + to - from, 0);
 }
-function runWindows(run, bytes) {
+function runWindows(run, utf8, decoding, length) {
   let finder = finders.get(run);
   if (!finder) {
     finder = runFinder(run.chars, run.min);
     finders.set(run, finder);
   }
-  const found = finder.runs(bytes);
+  const found = finder.runs(utf8, decoding);
   const windows = [];
   for (let k = 0; k < found.length; k += 2) {
-    const from = Math.max(0, found[k] - 1);
-    const to = Math.min(bytes.length, found[k + 1] + 1);
+    const from = Math.max(0, found[k] - RUN_MARGIN);
+    const to = Math.min(length, found[k + 1] + RUN_MARGIN);
     const last = windows[windows.length - 1];
     if (last && from <= last[1]) last[1] = Math.max(last[1], to);
     else windows.push([from, to]);

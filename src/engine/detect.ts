@@ -1,5 +1,6 @@
+import { isUtf8 } from 'node:buffer';
 import type { Match, Rule, RuleRun } from '../types';
-import { type RunFinder, runFinder } from './byte-runs';
+import { type Decoding, type RunFinder, runFinder } from './byte-runs';
 import { shannonEntropy } from './entropy';
 import { keywordsIn } from './keywords';
 import { LineIndex } from './line-index';
@@ -31,8 +32,7 @@ export class LazyLines {
 /** `utf8`: the bytes `text` was decoded from as UTF-8, if it was (see keywordsIn). */
 export function detect(text: string, rules: readonly Rule[], utf8?: Uint8Array): Detection {
   const hasKeyword = keywordsIn(text, rules, utf8);
-  // Byte offsets are text offsets only when every byte is one UTF-16 unit (see engine/byte-runs.ts).
-  const bytes = utf8 !== undefined && utf8.length === text.length ? utf8 : undefined;
+  let decoding: Decoding | undefined | null = utf8 === undefined ? null : undefined; // null: no runs
   const suppressed: Record<string, number> = {};
   const drop = (reason: string) => {
     suppressed[reason] = (suppressed[reason] ?? 0) + 1;
@@ -46,8 +46,11 @@ export function detect(text: string, rules: readonly Rule[], utf8?: Uint8Array):
     if (!rule.keywords.some(hasKeyword)) continue;
     const kept: Match[] = [];
     let windows = searchWindows(text, rule, byRule);
-    if (rule.run && bytes && covered(windows) * RUN_WORTH > text.length)
-      windows = intersect(windows, runWindows(rule.run, bytes));
+    if (rule.run && utf8 && decoding !== null && covered(windows) * RUN_WORTH > text.length) {
+      // Run offsets are counted in text units from the bytes, which needs to know how they decoded.
+      decoding ??= utf8.length === text.length ? 'byte-per-unit' : isUtf8(utf8) ? 'utf8' : null;
+      if (decoding) windows = intersect(windows, runWindows(rule.run, utf8, decoding, text.length));
+    }
     for (const candidate of candidates(text, rule, windows)) {
       const reason = ruleCheck(rule, candidate.secret, candidate.entropy);
       if (reason) drop(reason);
@@ -115,6 +118,7 @@ function searchWindows(text: string, rule: Rule, byRule: ReadonlyMap<string, Mat
  * ~1.7 ns a byte over the whole file, the pattern ~12 ns a character over its windows.
  */
 const RUN_WORTH = 8;
+const RUN_MARGIN = 2;
 const finders = new WeakMap<RuleRun, RunFinder>();
 
 function covered(windows: readonly Window[]): number {
@@ -122,20 +126,21 @@ function covered(windows: readonly Window[]): number {
 }
 
 /**
- * Where a rule with a `run` can match: each run with the character before and after it (which the
- * pattern's boundaries look at), overlapping windows merged.
+ * Where a rule with a `run` can match: each run with what lies right before and after it (which the
+ * pattern's boundaries look at: one character, two units when it is a surrogate pair), overlapping
+ * windows merged.
  */
-function runWindows(run: RuleRun, bytes: Uint8Array): Window[] {
+function runWindows(run: RuleRun, utf8: Uint8Array, decoding: Decoding, length: number): Window[] {
   let finder = finders.get(run);
   if (!finder) {
     finder = runFinder(run.chars, run.min);
     finders.set(run, finder);
   }
-  const found = finder.runs(bytes);
+  const found = finder.runs(utf8, decoding);
   const windows: [number, number][] = [];
   for (let k = 0; k < found.length; k += 2) {
-    const from = Math.max(0, (found[k] as number) - 1);
-    const to = Math.min(bytes.length, (found[k + 1] as number) + 1);
+    const from = Math.max(0, (found[k] as number) - RUN_MARGIN);
+    const to = Math.min(length, (found[k + 1] as number) + RUN_MARGIN);
     const last = windows[windows.length - 1];
     if (last && from <= last[1]) last[1] = Math.max(last[1], to);
     else windows.push([from, to]);

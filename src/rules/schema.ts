@@ -36,7 +36,8 @@ const RULE_FIELDS = [
 ];
 const CONTEXT_FIELDS = ['nearby', 'flags', 'linesBefore', 'ruleInFile'];
 const RUN_FIELDS = ['chars', 'min'];
-const ONE_CLASS = /^\[(?:[^\]\\]|\\.)+\]$/;
+/** A class of ASCII characters: no negation, no class escapes (\w, \p{…}), only ASCII inside. */
+const ASCII_CLASS = /^\[(?!\^)(?:[\x20-\x5b\x5e-\x7e]|\\[\x20-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e])+\]$/;
 const CREDENTIAL_FIELDS = ['id', 'title', 'keyId', 'secret', 'token', 'severity', 'remediation'];
 const ID_FORMAT = /^[a-z0-9]+(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)+$/;
 const EXTRA_FLAGS = /^[imsuv]*$/;
@@ -155,9 +156,9 @@ function parseRun(raw: unknown, check: Checker): { run?: RuleRun } {
   const min = at.number(fields, 'min');
   if (min !== undefined && !(Number.isInteger(min) && min >= MIN_RUN))
     at.report(`"min" must be a whole number of at least ${MIN_RUN}`);
-  // one character at a time: a class such as [A-Za-z0-9], not a longer pattern
-  if (source !== undefined && !ONE_CLASS.test(source))
-    at.report(`"chars" must be one character class in brackets, such as [A-Za-z0-9+/]`);
+  // one character at a time, and ASCII: runs are found in the bytes (see engine/byte-runs.ts)
+  if (source !== undefined && !ASCII_CLASS.test(source))
+    at.report(`"chars" must be one class of ASCII characters in brackets, such as [A-Za-z0-9+/]`);
   const chars = source === undefined ? undefined : at.regex(source, '', 'chars');
   if (!chars || min === undefined || check.problems.length > before) return {};
   return { run: { chars, min } };

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { MIN_RUN, runFinder } from '../../../src/engine/byte-runs';
+import { type Decoding, MIN_RUN, runFinder } from '../../../src/engine/byte-runs';
 import { detect } from '../../../src/engine/detect';
 import { BUILTIN_RULES_DIR, loadRules } from '../../../src/rules/load';
 import { FakeKeys } from '../../support/fake-keys';
@@ -7,9 +7,15 @@ import { FakeKeys } from '../../support/fake-keys';
 const BASE64ISH = /[A-Za-z0-9+/%\\]/;
 const BLOCK = 64 * 1024; // the finder's block: a run must carry across it
 
-/** [start, end, text] of each run, from the finder. */
-function runsIn(text: string, chars = BASE64ISH, min = 40): [number, number, string][] {
-  const flat = runFinder(chars, min).runs(Buffer.from(text, 'latin1'));
+/** [start, end, text] of each run, from the finder, over the text's UTF-8 (or, ASCII aside, latin1) bytes. */
+function runsIn(
+  text: string,
+  chars = BASE64ISH,
+  min = 40,
+  decoding: Decoding = 'utf8',
+): [number, number, string][] {
+  const bytes = Buffer.from(text, decoding === 'utf8' ? 'utf8' : 'latin1');
+  const flat = runFinder(chars, min).runs(bytes, decoding);
   const runs: [number, number, string][] = [];
   for (let k = 0; k < flat.length; k += 2) {
     const [start, end] = [flat[k] as number, flat[k + 1] as number];
@@ -47,10 +53,18 @@ test('a run across a block boundary, or through several blocks, is one run', () 
   expect(runsIn(long).map(([start, end]) => [start, end])).toEqual([[1, long.length]]);
 });
 
-test('bytes from 0x80 count as U+FFFD for the class', () => {
-  const text = `x${'\u00e9'.repeat(20)}y`; // latin1: twenty 0xE9 bytes
-  expect(runsIn(text, /[^\s]/, 16)).toEqual([[0, 22, text]]);
-  expect(runsIn(text, /[a-z\u00e9]/, 16)).toEqual([]); // é as a character is not U+FFFD
+test('offsets are UTF-16 units of the decoded text, whatever characters come before', () => {
+  const run = 'R'.repeat(40);
+  const text = `é€😀 ${run} ü😀😀 ${run}é`;
+  expect(runsIn(text)).toEqual(expectedRuns(text));
+  expect(runsIn(text).map(([, , found]) => found)).toEqual([run, run]);
+});
+
+test('bytes from 0x80 up are never part of a run (the class is ASCII)', () => {
+  const text = `x${'\u00e9'.repeat(20)}y`; // latin1: twenty 0xE9 bytes, each one unit when decoded
+  expect(runsIn(text, /[ -~]/, 16, 'byte-per-unit')).toEqual([]);
+  const ascii = `\u00e9${'a'.repeat(20)}\u00e9`;
+  expect(runsIn(ascii, /[a-z]/, 16, 'byte-per-unit')).toEqual([[1, 21, 'a'.repeat(20)]]);
 });
 
 test(`a run shorter than ${MIN_RUN} is refused`, () => {
@@ -60,7 +74,7 @@ test(`a run shorter than ${MIN_RUN} is refused`, () => {
 test('random texts: the same runs as the regex oracle', () => {
   const piece = fc.oneof(
     fc.string({ unit: fc.constantFrom('a', 'Z', '9', '+', '/', '%', '\\'), minLength: 1, maxLength: 60 }),
-    fc.constantFrom(' ', '=', '\n', '"', '\u00ff'),
+    fc.constantFrom(' ', '=', '\n', '"', '\u00ff', 'é', '€', '😀'),
   );
   fc.assert(
     fc.property(fc.array(piece, { maxLength: 40 }), fc.integer({ min: MIN_RUN, max: 50 }), (pieces, min) => {
@@ -90,6 +104,8 @@ test('detect finds the same matches with the run shortcut (UTF-8 bytes) as witho
             `aws ${before}${keys.secret()}${after}`,
       ),
     fc.string({ maxLength: 80 }).map((text) => () => text.replace(/[^\x20-\x7e]/g, '?')),
+    // multi-byte UTF-8 before and after: enough of it to move a run's offsets well past the margin
+    fc.constantFrom('é', '€ ', '😀', 'ü=', 'é'.repeat(30), '😀'.repeat(12)).map((text) => () => text),
   );
   fc.assert(
     fc.property(fc.array(line, { maxLength: 12 }), fc.constantFrom('\n', '\r\n', ' ; '), (lines, glue) => {

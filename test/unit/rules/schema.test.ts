@@ -254,11 +254,15 @@ describe('parseRuleFile: problems', () => {
     expect(invalid.problems).toEqual([
       `${at}: unknown field "max"`,
       `${at}: "min" must be a whole number of at least 16`,
-      `${at}: "chars" must be one character class in brackets, such as [A-Za-z0-9+/]`,
+      `${at}: "chars" must be one class of ASCII characters in brackets, such as [A-Za-z0-9+/]`,
     ]);
     expect(invalid.rules).toEqual([]);
+    for (const chars of ['[^a-z]', '[\\w]', '[a-zé]', '[\\p{L}]'])
+      expect(parse({ rules: [secretRule({ run: { chars, min: 40 } })] }).problems).toEqual([
+        `${at}: "chars" must be one class of ASCII characters in brackets, such as [A-Za-z0-9+/]`,
+      ]);
     expect(parse({ rules: [secretRule({ run: { chars: '[a-z', min: 40 } })] }).problems).toEqual([
-      `${at}: "chars" must be one character class in brackets, such as [A-Za-z0-9+/]`,
+      `${at}: "chars" must be one class of ASCII characters in brackets, such as [A-Za-z0-9+/]`,
       `${at}: "chars" is not a valid regular expression: Invalid regular expression: /[a-z/: Unterminated character class`,
     ]);
   });
