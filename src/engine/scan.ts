@@ -233,7 +233,12 @@ export async function scan(
   });
   Object.assign(stats, source.stats?.() ?? {});
   stats.durationMs = Date.now() - started;
-  warnings.sort((a, b) => compareText(a.path ?? '', b.path ?? ''));
+  // Nothing in the result may depend on the order items were merged in (a working tree is listed in
+  // whatever order its directories were read): counts by name and warnings are put in a fixed order.
+  stats.suppressed = Object.fromEntries(
+    Object.entries(stats.suppressed).sort(([a], [b]) => compareText(a, b)),
+  );
+  warnings.sort((a, b) => compareText(a.path ?? '', b.path ?? '') || compareText(a.message, b.message));
   return { findings: [...findings].sort(compareFindings), warnings, stats };
 }
 

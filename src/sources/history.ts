@@ -213,9 +213,14 @@ const DIGIT_4 = 0x34;
  * a file, 160000 a submodule, 120000 a symlink, which is skipped), and names are decoded only where a
  * path is needed: this loop runs for every entry of every distinct tree in the history.
  */
-async function newBlobs(trees: Trees, tree: string, prefix: string, state: WalkState): Promise<void> {
+async function newBlobs(
+  trees: Trees,
+  tree: string,
+  prefix: string,
+  state: WalkState,
+  number = state.graph.number(tree), // a subtree's number is known already: its id need not be hashed again
+): Promise<void> {
   const { graph } = state;
-  const number = graph.number(tree);
   if (graph.isRead(number)) return;
   let data: Buffer;
   try {
@@ -251,7 +256,7 @@ async function newBlobs(trees: Trees, tree: string, prefix: string, state: WalkS
         children.push(child);
         if (!graph.isRead(child)) {
           const oid = data.toString('hex', nul + 1, nul + 21);
-          await newBlobs(trees, oid, `${prefix}${data.toString('utf8', space + 1, nul)}/`, state);
+          await newBlobs(trees, oid, `${prefix}${data.toString('utf8', space + 1, nul)}/`, state, child);
         }
       } else {
         children.push(~child);
