@@ -6,12 +6,24 @@ var __getOwnPropDesc = Object.getOwnPropertyDescriptor;
 var __getOwnPropNames = Object.getOwnPropertyNames;
 var __getProtoOf = Object.getPrototypeOf;
 var __hasOwnProp = Object.prototype.hasOwnProperty;
+var __esm = (fn, res, err) => function __init() {
+  if (err) throw err[0];
+  try {
+    return fn && (res = (0, fn[__getOwnPropNames(fn)[0]])(fn = 0)), res;
+  } catch (e) {
+    throw err = [e], e;
+  }
+};
 var __commonJS = (cb, mod) => function __require() {
   try {
     return mod || (0, cb[__getOwnPropNames(cb)[0]])((mod = { exports: {} }).exports, mod), mod.exports;
   } catch (e) {
     throw mod = 0, e;
   }
+};
+var __export = (target, all) => {
+  for (var name in all)
+    __defProp(target, name, { get: all[name], enumerable: true });
 };
 var __copyProps = (to, from, except, desc) => {
   if (from && typeof from === "object" || typeof from === "function") {
@@ -29,6 +41,7 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   isNodeMode || !mod || !mod.__esModule ? __defProp(target, "default", { value: mod, enumerable: true }) : target,
   mod
 ));
+var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
 
 // node_modules/picomatch/lib/constants.js
 var require_constants = __commonJS({
@@ -1806,6 +1819,277 @@ var require_picomatch2 = __commonJS({
   }
 });
 
+// src/engine/wasm.ts
+function uleb(value) {
+  const bytes = [];
+  do {
+    let byte = value & 127;
+    value >>>= 7;
+    if (value !== 0) byte |= 128;
+    bytes.push(byte);
+  } while (value !== 0);
+  return bytes;
+}
+function moduleBytes(spec) {
+  const name = (text) => [text.length, ...Buffer.from(text, "latin1")];
+  const locals = spec.locals.flatMap((type) => [1, type]);
+  const code2 = [...uleb(spec.locals.length), ...locals, ...spec.body, op.end];
+  const globals = spec.globals.flatMap(() => [I64, 1, op.i64Const, 0, op.end]);
+  const exported = [
+    ...name("scan"),
+    0,
+    0,
+    ...name("memory"),
+    2,
+    0,
+    ...spec.globals.flatMap((global, index) => [...name(global), 3, index])
+  ];
+  return new Uint8Array([
+    ...[0, 97, 115, 109, 1, 0, 0, 0],
+    // "\0asm", version 1
+    ...section(1, [1, 96, spec.params.length, ...spec.params, spec.results.length, ...spec.results]),
+    ...section(3, [1, 0]),
+    // function 0 has type 0
+    ...section(5, [1, 0, 1]),
+    // one memory, at least 1 page
+    ...section(6, [spec.globals.length, ...globals]),
+    ...section(7, [2 + spec.globals.length, ...exported]),
+    ...section(10, [1, ...uleb(code2.length), ...code2])
+  ]);
+}
+function section(id, content) {
+  return [id, ...uleb(content.length), ...content];
+}
+function instantiate(module2, names, bytes) {
+  const exports2 = new wasm.Instance(module2, {}).exports;
+  const memory = exports2.memory;
+  memory.grow(Math.max(0, Math.ceil(bytes / PAGE) - memory.buffer.byteLength / PAGE));
+  const globals = Object.fromEntries(names.map((name) => [name, exports2[name]]));
+  return { memory, globals, scan: exports2.scan };
+}
+function compile(bytes) {
+  return new wasm.Module(bytes);
+}
+var I32, I64, op, wasm, PAGE;
+var init_wasm = __esm({
+  "src/engine/wasm.ts"() {
+    "use strict";
+    I32 = 127;
+    I64 = 126;
+    op = {
+      block: 2,
+      loop: 3,
+      if: 4,
+      else: 5,
+      void: 64,
+      end: 11,
+      br: 12,
+      brIf: 13,
+      localGet: 32,
+      localSet: 33,
+      localTee: 34,
+      globalGet: 35,
+      globalSet: 36,
+      i32Load: 40,
+      i64Load: 41,
+      i32Load8u: 45,
+      i32Store: 54,
+      i32Const: 65,
+      i64Const: 66,
+      i32Eqz: 69,
+      i32GeU: 79,
+      i32Add: 106,
+      i32Sub: 107,
+      i32Shl: 116,
+      i64And: 131,
+      i64Or: 132,
+      i64Shl: 134
+    };
+    wasm = globalThis.WebAssembly;
+    PAGE = 65536;
+  }
+});
+
+// src/engine/keyword-bytes.ts
+var keyword_bytes_exports = {};
+__export(keyword_bytes_exports, {
+  byteKeywordScanner: () => byteKeywordScanner
+});
+function byteKeywordScanner(keywords) {
+  const unique = [...new Set(keywords)];
+  const total = unique.reduce((sum, keyword) => sum + keyword.length, 0);
+  if (total > 64 || unique.some((keyword) => keyword === "" || /[^\x20-\x7e]/.test(keyword)))
+    return void 0;
+  compiled ??= compile(moduleBytes(shiftAnd()));
+  const instance = instantiate(compiled, GLOBALS, TEXT_AT + BLOCK);
+  const { state, hits } = instance.globals;
+  const masks = new BigUint64Array(instance.memory.buffer, 0, 256);
+  let init = 0n;
+  const finals = [];
+  let bit = 0n;
+  for (const keyword of unique) {
+    init |= 1n << bit;
+    for (const char of keyword) {
+      const lower = char.toLowerCase().charCodeAt(0);
+      const upper = char.toUpperCase().charCodeAt(0);
+      masks[lower] = masks[lower] | 1n << bit;
+      masks[upper] = masks[upper] | 1n << bit;
+      bit++;
+    }
+    finals.push(1n << bit - 1n);
+  }
+  const allFinals = finals.reduce((all, final) => all | final, 0n);
+  const initParameter = BigInt.asIntN(64, init);
+  const text = new Uint8Array(instance.memory.buffer, TEXT_AT, BLOCK);
+  return {
+    found(bytes) {
+      state.value = 0n;
+      hits.value = 0n;
+      for (let start = 0; start < bytes.length; start += BLOCK) {
+        const length = Math.min(BLOCK, bytes.length - start);
+        text.set(bytes.subarray(start, start + length));
+        instance.scan(0, length, initParameter);
+        if ((BigInt.asUintN(64, hits.value) & allFinals) === allFinals) break;
+      }
+      const seen = BigInt.asUintN(64, hits.value);
+      return new Set(unique.filter((_, index) => (seen & finals[index]) !== 0n));
+    }
+  };
+}
+function shiftAnd() {
+  const [from, to, init, s, i, h] = [0, 1, 2, 3, 4, 5];
+  const [state, hits] = [0, 1];
+  return {
+    params: [I32, I32, I64],
+    results: [],
+    locals: [I64, I32, I64],
+    globals: GLOBALS,
+    body: [
+      ...[op.localGet, from, op.localSet, i],
+      ...[op.globalGet, state, op.localSet, s, op.globalGet, hits, op.localSet, h],
+      ...[op.block, op.void, op.loop, op.void],
+      ...[op.localGet, i, op.localGet, to, op.i32GeU, op.brIf, 1],
+      ...[op.localGet, s, op.i64Const, 1, op.i64Shl, op.localGet, init, op.i64Or],
+      ...[op.localGet, i, op.i32Load8u, 0, ...uleb(TEXT_AT)],
+      ...[op.i32Const, 3, op.i32Shl, op.i64Load, 3, 0],
+      ...[op.i64And, op.localTee, s, op.localGet, h, op.i64Or, op.localSet, h],
+      ...[op.localGet, i, op.i32Const, 1, op.i32Add, op.localSet, i, op.br, 0],
+      ...[op.end, op.end],
+      ...[op.localGet, s, op.globalSet, state, op.localGet, h, op.globalSet, hits]
+    ]
+  };
+}
+var TEXT_AT, BLOCK, GLOBALS, compiled;
+var init_keyword_bytes = __esm({
+  "src/engine/keyword-bytes.ts"() {
+    "use strict";
+    init_wasm();
+    TEXT_AT = 2048;
+    BLOCK = 64 * 1024;
+    GLOBALS = ["state", "hits"];
+  }
+});
+
+// src/types.ts
+var MIN_RUN;
+var init_types = __esm({
+  "src/types.ts"() {
+    "use strict";
+    MIN_RUN = 16;
+  }
+});
+
+// src/engine/byte-runs.ts
+var byte_runs_exports = {};
+__export(byte_runs_exports, {
+  MIN_RUN: () => MIN_RUN,
+  runFinder: () => runFinder
+});
+function runFinder(chars, min) {
+  if (!(min >= MIN_RUN)) throw new Error(`a run must be at least ${MIN_RUN} characters long`);
+  compiled2 ??= compile(moduleBytes(runLoop()));
+  const instance = instantiate(compiled2, [], TEXT_AT2 + BLOCK2);
+  const memory = instance.memory.buffer;
+  const single = new RegExp(`^(?:${chars.source})$`, chars.flags.replace(/[gy]/g, ""));
+  const table = new Uint8Array(memory, CLASS_AT, 256);
+  for (let byte = 0; byte < 128; byte++) table[byte] = single.test(String.fromCharCode(byte)) ? 1 : 0;
+  const units = new Uint8Array(memory, UNITS_AT, 256);
+  const carried = new Int32Array(memory, 0, 2);
+  const out = new Int32Array(memory, OUT_AT, OUT_PAIRS * 2);
+  const text = new Uint8Array(memory, TEXT_AT2, BLOCK2);
+  return {
+    runs(bytes, decoding) {
+      for (let byte = 0; byte < 256; byte++) units[byte] = decoding === "utf8" ? utf8Units(byte) : 1;
+      const found = [];
+      carried[0] = 0;
+      carried[1] = 0;
+      for (let start = 0; start < bytes.length; start += BLOCK2) {
+        const length = Math.min(BLOCK2, bytes.length - start);
+        text.set(bytes.subarray(start, start + length));
+        const count = instance.scan(0, length, min);
+        for (let k = 0; k < 2 * count; k++) found.push(out[k]);
+      }
+      const [open, end] = [carried[0], carried[1]];
+      if (open >= min) found.push(end - open, end);
+      return found;
+    }
+  };
+}
+function utf8Units(byte) {
+  if (byte >= 128 && byte < 192) return 0;
+  return byte >= 240 ? 2 : 1;
+}
+function runLoop() {
+  const [from, to, min, i, len, n, u, b] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const load32 = (at) => [op.i32Load, 2, ...uleb(at)];
+  const store32 = (at) => [op.i32Store, 2, ...uleb(at)];
+  return {
+    params: [I32, I32, I32],
+    results: [I32],
+    locals: [I32, I32, I32, I32, I32],
+    globals: [],
+    body: [
+      ...[op.localGet, from, op.localSet, i],
+      ...[op.i32Const, 0, ...load32(0), op.localSet, len],
+      ...[op.i32Const, 0, ...load32(4), op.localSet, u],
+      ...[op.block, op.void, op.loop, op.void],
+      ...[op.localGet, i, op.localGet, to, op.i32GeU, op.brIf, 1],
+      ...[op.localGet, i, op.i32Load8u, 0, ...uleb(TEXT_AT2), op.localTee, b],
+      ...[op.i32Load8u, 0, ...uleb(CLASS_AT), op.if, op.void],
+      ...[op.localGet, len, op.i32Const, 1, op.i32Add, op.localSet, len],
+      ...[op.else],
+      ...[op.localGet, len, op.localGet, min, op.i32GeU, op.if, op.void],
+      ...[op.localGet, n, op.i32Const, 3, op.i32Shl],
+      ...[op.localGet, u, op.localGet, len, op.i32Sub, ...store32(OUT_AT)],
+      ...[op.localGet, n, op.i32Const, 3, op.i32Shl, op.localGet, u, ...store32(OUT_AT + 4)],
+      ...[op.localGet, n, op.i32Const, 1, op.i32Add, op.localSet, n],
+      ...[op.end],
+      ...[op.i32Const, 0, op.localSet, len],
+      ...[op.end],
+      ...[op.localGet, u, op.localGet, b, op.i32Load8u, 0, ...uleb(UNITS_AT), op.i32Add, op.localSet, u],
+      ...[op.localGet, i, op.i32Const, 1, op.i32Add, op.localSet, i, op.br, 0],
+      ...[op.end, op.end],
+      ...[op.i32Const, 0, op.localGet, len, ...store32(0)],
+      ...[op.i32Const, 0, op.localGet, u, ...store32(4)],
+      ...[op.localGet, n]
+    ]
+  };
+}
+var CLASS_AT, UNITS_AT, OUT_AT, BLOCK2, OUT_PAIRS, TEXT_AT2, compiled2;
+var init_byte_runs = __esm({
+  "src/engine/byte-runs.ts"() {
+    "use strict";
+    init_types();
+    init_wasm();
+    CLASS_AT = 8;
+    UNITS_AT = CLASS_AT + 256;
+    OUT_AT = UNITS_AT + 256;
+    BLOCK2 = 64 * 1024;
+    OUT_PAIRS = Math.ceil(BLOCK2 / (MIN_RUN + 1)) + 1;
+    TEXT_AT2 = OUT_AT + OUT_PAIRS * 8;
+  }
+});
+
 // src/engine/scan-worker.ts
 var import_node_perf_hooks = require("node:perf_hooks");
 var import_node_worker_threads = require("node:worker_threads");
@@ -2936,171 +3220,6 @@ function decodeText(bytes) {
 // src/engine/detect.ts
 var import_node_buffer2 = require("node:buffer");
 
-// src/engine/wasm.ts
-var I32 = 127;
-var I64 = 126;
-var op = {
-  block: 2,
-  loop: 3,
-  if: 4,
-  else: 5,
-  void: 64,
-  end: 11,
-  br: 12,
-  brIf: 13,
-  localGet: 32,
-  localSet: 33,
-  localTee: 34,
-  globalGet: 35,
-  globalSet: 36,
-  i32Load: 40,
-  i64Load: 41,
-  i32Load8u: 45,
-  i32Store: 54,
-  i32Const: 65,
-  i64Const: 66,
-  i32Eqz: 69,
-  i32GeU: 79,
-  i32Add: 106,
-  i32Sub: 107,
-  i32Shl: 116,
-  i64And: 131,
-  i64Or: 132,
-  i64Shl: 134
-};
-function uleb(value) {
-  const bytes = [];
-  do {
-    let byte = value & 127;
-    value >>>= 7;
-    if (value !== 0) byte |= 128;
-    bytes.push(byte);
-  } while (value !== 0);
-  return bytes;
-}
-function moduleBytes(spec) {
-  const name = (text) => [text.length, ...Buffer.from(text, "latin1")];
-  const locals = spec.locals.flatMap((type) => [1, type]);
-  const code2 = [...uleb(spec.locals.length), ...locals, ...spec.body, op.end];
-  const globals = spec.globals.flatMap(() => [I64, 1, op.i64Const, 0, op.end]);
-  const exported = [
-    ...name("scan"),
-    0,
-    0,
-    ...name("memory"),
-    2,
-    0,
-    ...spec.globals.flatMap((global, index) => [...name(global), 3, index])
-  ];
-  return new Uint8Array([
-    ...[0, 97, 115, 109, 1, 0, 0, 0],
-    // "\0asm", version 1
-    ...section(1, [1, 96, spec.params.length, ...spec.params, spec.results.length, ...spec.results]),
-    ...section(3, [1, 0]),
-    // function 0 has type 0
-    ...section(5, [1, 0, 1]),
-    // one memory, at least 1 page
-    ...section(6, [spec.globals.length, ...globals]),
-    ...section(7, [2 + spec.globals.length, ...exported]),
-    ...section(10, [1, ...uleb(code2.length), ...code2])
-  ]);
-}
-function section(id, content) {
-  return [id, ...uleb(content.length), ...content];
-}
-var wasm = globalThis.WebAssembly;
-var PAGE = 65536;
-function instantiate(module2, names, bytes) {
-  const exports2 = new wasm.Instance(module2, {}).exports;
-  const memory = exports2.memory;
-  memory.grow(Math.max(0, Math.ceil(bytes / PAGE) - memory.buffer.byteLength / PAGE));
-  const globals = Object.fromEntries(names.map((name) => [name, exports2[name]]));
-  return { memory, globals, scan: exports2.scan };
-}
-function compile(bytes) {
-  return new wasm.Module(bytes);
-}
-
-// src/engine/byte-runs.ts
-var MIN_RUN = 16;
-var CLASS_AT = 8;
-var UNITS_AT = CLASS_AT + 256;
-var OUT_AT = UNITS_AT + 256;
-var BLOCK = 64 * 1024;
-var OUT_PAIRS = Math.ceil(BLOCK / (MIN_RUN + 1)) + 1;
-var TEXT_AT = OUT_AT + OUT_PAIRS * 8;
-function runFinder(chars, min) {
-  if (!(min >= MIN_RUN)) throw new Error(`a run must be at least ${MIN_RUN} characters long`);
-  compiled ??= compile(moduleBytes(runLoop()));
-  const instance = instantiate(compiled, [], TEXT_AT + BLOCK);
-  const memory = instance.memory.buffer;
-  const single = new RegExp(`^(?:${chars.source})$`, chars.flags.replace(/[gy]/g, ""));
-  const table = new Uint8Array(memory, CLASS_AT, 256);
-  for (let byte = 0; byte < 128; byte++) table[byte] = single.test(String.fromCharCode(byte)) ? 1 : 0;
-  const units = new Uint8Array(memory, UNITS_AT, 256);
-  const carried = new Int32Array(memory, 0, 2);
-  const out = new Int32Array(memory, OUT_AT, OUT_PAIRS * 2);
-  const text = new Uint8Array(memory, TEXT_AT, BLOCK);
-  return {
-    runs(bytes, decoding) {
-      for (let byte = 0; byte < 256; byte++) units[byte] = decoding === "utf8" ? utf8Units(byte) : 1;
-      const found = [];
-      carried[0] = 0;
-      carried[1] = 0;
-      for (let start = 0; start < bytes.length; start += BLOCK) {
-        const length = Math.min(BLOCK, bytes.length - start);
-        text.set(bytes.subarray(start, start + length));
-        const count = instance.scan(0, length, min);
-        for (let k = 0; k < 2 * count; k++) found.push(out[k]);
-      }
-      const [open, end] = [carried[0], carried[1]];
-      if (open >= min) found.push(end - open, end);
-      return found;
-    }
-  };
-}
-function utf8Units(byte) {
-  if (byte >= 128 && byte < 192) return 0;
-  return byte >= 240 ? 2 : 1;
-}
-var compiled;
-function runLoop() {
-  const [from, to, min, i, len, n, u, b] = [0, 1, 2, 3, 4, 5, 6, 7];
-  const load32 = (at) => [op.i32Load, 2, ...uleb(at)];
-  const store32 = (at) => [op.i32Store, 2, ...uleb(at)];
-  return {
-    params: [I32, I32, I32],
-    results: [I32],
-    locals: [I32, I32, I32, I32, I32],
-    globals: [],
-    body: [
-      ...[op.localGet, from, op.localSet, i],
-      ...[op.i32Const, 0, ...load32(0), op.localSet, len],
-      ...[op.i32Const, 0, ...load32(4), op.localSet, u],
-      ...[op.block, op.void, op.loop, op.void],
-      ...[op.localGet, i, op.localGet, to, op.i32GeU, op.brIf, 1],
-      ...[op.localGet, i, op.i32Load8u, 0, ...uleb(TEXT_AT), op.localTee, b],
-      ...[op.i32Load8u, 0, ...uleb(CLASS_AT), op.if, op.void],
-      ...[op.localGet, len, op.i32Const, 1, op.i32Add, op.localSet, len],
-      ...[op.else],
-      ...[op.localGet, len, op.localGet, min, op.i32GeU, op.if, op.void],
-      ...[op.localGet, n, op.i32Const, 3, op.i32Shl],
-      ...[op.localGet, u, op.localGet, len, op.i32Sub, ...store32(OUT_AT)],
-      ...[op.localGet, n, op.i32Const, 3, op.i32Shl, op.localGet, u, ...store32(OUT_AT + 4)],
-      ...[op.localGet, n, op.i32Const, 1, op.i32Add, op.localSet, n],
-      ...[op.end],
-      ...[op.i32Const, 0, op.localSet, len],
-      ...[op.end],
-      ...[op.localGet, u, op.localGet, b, op.i32Load8u, 0, ...uleb(UNITS_AT), op.i32Add, op.localSet, u],
-      ...[op.localGet, i, op.i32Const, 1, op.i32Add, op.localSet, i, op.br, 0],
-      ...[op.end, op.end],
-      ...[op.i32Const, 0, op.localGet, len, ...store32(0)],
-      ...[op.i32Const, 0, op.localGet, u, ...store32(4)],
-      ...[op.localGet, n]
-    ]
-  };
-}
-
 // src/engine/entropy.ts
 var counts = new Int32Array(128);
 var order = new Uint8Array(128);
@@ -3137,87 +3256,21 @@ function entropyOfCodePoints(text) {
   return entropy;
 }
 
-// src/engine/keyword-bytes.ts
-var TEXT_AT2 = 2048;
-var BLOCK2 = 64 * 1024;
-var GLOBALS = ["state", "hits"];
-function byteKeywordScanner(keywords) {
-  const unique = [...new Set(keywords)];
-  const total = unique.reduce((sum, keyword) => sum + keyword.length, 0);
-  if (total > 64 || unique.some((keyword) => keyword === "" || /[^\x20-\x7e]/.test(keyword)))
-    return void 0;
-  compiled2 ??= compile(moduleBytes(shiftAnd()));
-  const instance = instantiate(compiled2, GLOBALS, TEXT_AT2 + BLOCK2);
-  const { state, hits } = instance.globals;
-  const masks = new BigUint64Array(instance.memory.buffer, 0, 256);
-  let init = 0n;
-  const finals = [];
-  let bit = 0n;
-  for (const keyword of unique) {
-    init |= 1n << bit;
-    for (const char of keyword) {
-      const lower = char.toLowerCase().charCodeAt(0);
-      const upper = char.toUpperCase().charCodeAt(0);
-      masks[lower] = masks[lower] | 1n << bit;
-      masks[upper] = masks[upper] | 1n << bit;
-      bit++;
-    }
-    finals.push(1n << bit - 1n);
-  }
-  const allFinals = finals.reduce((all, final) => all | final, 0n);
-  const initParameter = BigInt.asIntN(64, init);
-  const text = new Uint8Array(instance.memory.buffer, TEXT_AT2, BLOCK2);
-  return {
-    found(bytes) {
-      state.value = 0n;
-      hits.value = 0n;
-      for (let start = 0; start < bytes.length; start += BLOCK2) {
-        const length = Math.min(BLOCK2, bytes.length - start);
-        text.set(bytes.subarray(start, start + length));
-        instance.scan(0, length, initParameter);
-        if ((BigInt.asUintN(64, hits.value) & allFinals) === allFinals) break;
-      }
-      const seen = BigInt.asUintN(64, hits.value);
-      return new Set(unique.filter((_, index) => (seen & finals[index]) !== 0n));
-    }
-  };
-}
-var compiled2;
-function shiftAnd() {
-  const [from, to, init, s, i, h] = [0, 1, 2, 3, 4, 5];
-  const [state, hits] = [0, 1];
-  return {
-    params: [I32, I32, I64],
-    results: [],
-    locals: [I64, I32, I64],
-    globals: GLOBALS,
-    body: [
-      ...[op.localGet, from, op.localSet, i],
-      ...[op.globalGet, state, op.localSet, s, op.globalGet, hits, op.localSet, h],
-      ...[op.block, op.void, op.loop, op.void],
-      ...[op.localGet, i, op.localGet, to, op.i32GeU, op.brIf, 1],
-      ...[op.localGet, s, op.i64Const, 1, op.i64Shl, op.localGet, init, op.i64Or],
-      ...[op.localGet, i, op.i32Load8u, 0, ...uleb(TEXT_AT2)],
-      ...[op.i32Const, 3, op.i32Shl, op.i64Load, 3, 0],
-      ...[op.i64And, op.localTee, s, op.localGet, h, op.i64Or, op.localSet, h],
-      ...[op.localGet, i, op.i32Const, 1, op.i32Add, op.localSet, i, op.br, 0],
-      ...[op.end, op.end],
-      ...[op.localGet, s, op.globalSet, state, op.localGet, h, op.globalSet, hits]
-    ]
-  };
-}
-
 // src/engine/keywords.ts
 var prefilters = /* @__PURE__ */ new WeakMap();
-function keywordsIn(text, rules, utf8) {
+var BYTES_WORTH = 64 * 1024;
+function keywordsIn(text, rules, utf8, always = false) {
   let prefilter = prefilters.get(rules);
   if (!prefilter) {
     const keywords = [...new Set(rules.flatMap((rule) => rule.keywords.map((k) => k.toLowerCase())))].sort();
     prefilter = { keywords, scanners: /* @__PURE__ */ new Map() };
     prefilters.set(rules, prefilter);
   }
-  if (utf8) {
-    if (prefilter.bytes === void 0) prefilter.bytes = byteKeywordScanner(prefilter.keywords) ?? null;
+  if (utf8 && (always || utf8.length >= BYTES_WORTH)) {
+    if (prefilter.bytes === void 0) {
+      const { byteKeywordScanner: byteKeywordScanner2 } = (init_keyword_bytes(), __toCommonJS(keyword_bytes_exports));
+      prefilter.bytes = byteKeywordScanner2(prefilter.keywords) ?? null;
+    }
     if (prefilter.bytes) {
       const found2 = prefilter.bytes.found(utf8);
       return (keyword) => found2.has(keyword);
@@ -3339,8 +3392,8 @@ var LazyLines = class {
     return this.index;
   }
 };
-function detect(text, rules, utf8) {
-  const hasKeyword = keywordsIn(text, rules, utf8);
+function detect(text, rules, utf8, always = false) {
+  const hasKeyword = keywordsIn(text, rules, utf8, always);
   let decoding = utf8 === void 0 ? null : void 0;
   const suppressed = {};
   const drop = (reason) => {
@@ -3353,7 +3406,7 @@ function detect(text, rules, utf8) {
     if (!rule.keywords.some(hasKeyword)) continue;
     const kept = [];
     let windows = searchWindows(text, rule, byRule);
-    if (rule.run && utf8 && decoding !== null && covered(windows) * RUN_WORTH > text.length) {
+    if (rule.run && utf8 && decoding !== null && (always || runsPay(windows, text.length))) {
       decoding ??= utf8.length === text.length ? "byte-per-unit" : (0, import_node_buffer2.isUtf8)(utf8) ? "utf8" : null;
       if (decoding) windows = intersect(windows, runWindows(rule.run, utf8, decoding, text.length));
     }
@@ -3400,6 +3453,11 @@ function searchWindows(text, rule, byRule) {
   return windows;
 }
 var RUN_WORTH = 8;
+var RUN_MIN_TEXT = 16 * 1024;
+function runsPay(windows, length) {
+  const chars = covered(windows);
+  return chars >= RUN_MIN_TEXT && chars * RUN_WORTH > length;
+}
 var RUN_MARGIN = 2;
 var finders = /* @__PURE__ */ new WeakMap();
 function covered(windows) {
@@ -3408,7 +3466,8 @@ function covered(windows) {
 function runWindows(run, utf8, decoding, length) {
   let finder = finders.get(run);
   if (!finder) {
-    finder = runFinder(run.chars, run.min);
+    const { runFinder: runFinder2 } = (init_byte_runs(), __toCommonJS(byte_runs_exports));
+    finder = runFinder2(run.chars, run.min);
     finders.set(run, finder);
   }
   const found = finder.runs(utf8, decoding);
@@ -3581,7 +3640,7 @@ function compareKeys(a, b) {
 
 // src/engine/fragment.ts
 function scanFragment(fragment, ruleSet, filters2) {
-  const detection = detect(fragment.text, ruleSet.rules, fragment.utf8);
+  const detection = detect(fragment.text, ruleSet.rules, fragment.utf8, fragment.shortcuts === "always");
   const suppressed = detection.suppressed;
   if (detection.matches.length === 0) return { findings: [], suppressed };
   const lines = detection.lines.get();

@@ -44,6 +44,12 @@ export interface Fragment {
   readonly text: string;
   /** The UTF-8 bytes `text` was decoded from, if it was: the keyword prefilter then reads them instead. */
   readonly utf8?: Uint8Array;
+  /**
+   * The shortcuts `utf8` allows (the byte keyword scanner, rules' runs) are taken where they pay, on
+   * larger files; `always` takes them wherever they apply, for the rule self-test, which must exercise
+   * them on its small examples.
+   */
+  readonly shortcuts?: 'always';
   readonly provenance: Provenance;
   /**
    * The versions this one replaces (HEAD's for a staged file; every parent's for a commit). When set,
@@ -96,6 +102,9 @@ export interface RuleContext {
   /** Rule ids whose surviving matches anywhere in the same fragment also count as context. */
   readonly ruleInFile: readonly string[];
 }
+
+/** The shortest run a rule may declare (engine/byte-runs.ts sizes its output for it). */
+export const MIN_RUN = 16;
 
 export interface RuleRun {
   readonly chars: RegExp;

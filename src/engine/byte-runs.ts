@@ -1,4 +1,7 @@
+import { MIN_RUN } from '../types';
 import { compile, I32, instantiate, type ModuleSpec, moduleBytes, op, uleb } from './wasm';
+
+export { MIN_RUN };
 
 /**
  * Runs of at least `min` consecutive characters of one ASCII character class, found in a file's UTF-8
@@ -28,7 +31,6 @@ import { compile, I32, instantiate, type ModuleSpec, moduleBytes, op, uleb } fro
  *       $u += units[$b]; $i += 1
  *     mem[0] = $len; mem[4] = $u; return $n)
  */
-export const MIN_RUN = 16;
 const CLASS_AT = 8;
 const UNITS_AT = CLASS_AT + 256;
 const OUT_AT = UNITS_AT + 256;

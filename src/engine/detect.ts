@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import type { Match, Rule, RuleRun } from '../types';
-import { type Decoding, type RunFinder, runFinder } from './byte-runs';
+import type { Decoding, RunFinder } from './byte-runs';
 import { shannonEntropy } from './entropy';
 import { keywordsIn } from './keywords';
 import { LineIndex } from './line-index';
@@ -29,9 +29,12 @@ export class LazyLines {
   }
 }
 
-/** `utf8`: the bytes `text` was decoded from as UTF-8, if it was (see keywordsIn). */
-export function detect(text: string, rules: readonly Rule[], utf8?: Uint8Array): Detection {
-  const hasKeyword = keywordsIn(text, rules, utf8);
+/**
+ * `utf8`: the bytes `text` was decoded from as UTF-8, if it was (see keywordsIn); `always`: take the byte
+ * shortcuts wherever they apply, not only where they pay (see Fragment.shortcuts).
+ */
+export function detect(text: string, rules: readonly Rule[], utf8?: Uint8Array, always = false): Detection {
+  const hasKeyword = keywordsIn(text, rules, utf8, always);
   let decoding: Decoding | undefined | null = utf8 === undefined ? null : undefined; // null: no runs
   const suppressed: Record<string, number> = {};
   const drop = (reason: string) => {
@@ -46,7 +49,7 @@ export function detect(text: string, rules: readonly Rule[], utf8?: Uint8Array):
     if (!rule.keywords.some(hasKeyword)) continue;
     const kept: Match[] = [];
     let windows = searchWindows(text, rule, byRule);
-    if (rule.run && utf8 && decoding !== null && covered(windows) * RUN_WORTH > text.length) {
+    if (rule.run && utf8 && decoding !== null && (always || runsPay(windows, text.length))) {
       // Run offsets are counted in text units from the bytes, which needs to know how they decoded.
       decoding ??= utf8.length === text.length ? 'byte-per-unit' : isUtf8(utf8) ? 'utf8' : null;
       if (decoding) windows = intersect(windows, runWindows(rule.run, utf8, decoding, text.length));
@@ -114,10 +117,18 @@ function searchWindows(text: string, rule: Rule, byRule: ReadonlyMap<string, Mat
 }
 
 /**
- * Runs are looked for when a rule's windows cover more than 1/RUN_WORTH of the text: finding them costs
- * ~1.7 ns a byte over the whole file, the pattern ~12 ns a character over its windows.
+ * Runs are looked for when a rule's windows cover more than 1/RUN_WORTH of the text, and RUN_MIN_TEXT
+ * characters or more: finding them costs ~1.7 ns a byte over the whole file, the pattern ~12 ns a
+ * character over its windows, and loading the finder ~5 ms, which a pre-commit hook's few small files
+ * need not pay.
  */
 const RUN_WORTH = 8;
+const RUN_MIN_TEXT = 16 * 1024;
+
+function runsPay(windows: readonly Window[], length: number): boolean {
+  const chars = covered(windows);
+  return chars >= RUN_MIN_TEXT && chars * RUN_WORTH > length;
+}
 const RUN_MARGIN = 2;
 const finders = new WeakMap<RuleRun, RunFinder>();
 
@@ -133,6 +144,8 @@ function covered(windows: readonly Window[]): number {
 function runWindows(run: RuleRun, utf8: Uint8Array, decoding: Decoding, length: number): Window[] {
   let finder = finders.get(run);
   if (!finder) {
+    // loaded on first use: most small scans (a pre-commit hook's) never get here
+    const { runFinder } = require('./byte-runs') as typeof import('./byte-runs');
     finder = runFinder(run.chars, run.min);
     finders.set(run, finder);
   }

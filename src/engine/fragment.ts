@@ -27,7 +27,7 @@ export function scanFragment(
   ruleSet: RuleSet,
   filters: FragmentFilters,
 ): FragmentOutcome {
-  const detection = detect(fragment.text, ruleSet.rules, fragment.utf8);
+  const detection = detect(fragment.text, ruleSet.rules, fragment.utf8, fragment.shortcuts === 'always');
   const suppressed = detection.suppressed;
   if (detection.matches.length === 0) return { findings: [], suppressed };
 

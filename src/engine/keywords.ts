@@ -1,5 +1,5 @@
 import type { Rule } from '../types';
-import { type ByteKeywordScanner, byteKeywordScanner } from './keyword-bytes';
+import type { ByteKeywordScanner } from './keyword-bytes';
 
 /**
  * The keyword prefilter: which of the rules' keywords does a text contain? Keywords are ASCII literals
@@ -25,18 +25,32 @@ interface Prefilter {
 const prefilters = new WeakMap<readonly Rule[], Prefilter>();
 
 /**
- * `utf8`: the bytes `text` was decoded from as UTF-8, if it was. They are then searched instead of the
- * text, by the byte scanner, which answers the same several times faster.
+ * Files smaller than this keep the regex: it costs well under a millisecond on them, and a pre-commit
+ * hook's few small files then never load the WebAssembly scanner (~6 ms to load and instantiate).
  */
-export function keywordsIn(text: string, rules: readonly Rule[], utf8?: Uint8Array): KeywordTest {
+const BYTES_WORTH = 64 * 1024;
+
+/**
+ * `utf8`: the bytes `text` was decoded from as UTF-8, if it was. From BYTES_WORTH bytes up they are
+ * searched instead of the text, by the byte scanner, which answers the same several times faster.
+ */
+export function keywordsIn(
+  text: string,
+  rules: readonly Rule[],
+  utf8?: Uint8Array,
+  always = false, // the byte scanner whatever the size (see Fragment.shortcuts)
+): KeywordTest {
   let prefilter = prefilters.get(rules);
   if (!prefilter) {
     const keywords = [...new Set(rules.flatMap((rule) => rule.keywords.map((k) => k.toLowerCase())))].sort();
     prefilter = { keywords, scanners: new Map() };
     prefilters.set(rules, prefilter);
   }
-  if (utf8) {
-    if (prefilter.bytes === undefined) prefilter.bytes = byteKeywordScanner(prefilter.keywords) ?? null;
+  if (utf8 && (always || utf8.length >= BYTES_WORTH)) {
+    if (prefilter.bytes === undefined) {
+      const { byteKeywordScanner } = require('./keyword-bytes') as typeof import('./keyword-bytes');
+      prefilter.bytes = byteKeywordScanner(prefilter.keywords) ?? null;
+    }
     if (prefilter.bytes) {
       const found = prefilter.bytes.found(utf8);
       return (keyword) => found.has(keyword);

@@ -1,6 +1,6 @@
-import { MIN_RUN } from '../engine/byte-runs';
 import {
   type CredentialKind,
+  MIN_RUN,
   type Rule,
   type RuleContext,
   type RuleExample,

@@ -161,11 +161,18 @@ function scanText(text: string, path = 'file.txt'): FragmentOutcome {
   return scanFragment({ text, provenance: { kind: 'worktree', path } }, ruleSet, NO_FILTERS);
 }
 
-/** As a scan does: with the UTF-8 bytes beside the text, which the keyword prefilter then reads instead. */
+/**
+ * As a scan does: with the UTF-8 bytes beside the text, which the byte shortcuts (keyword scanner, the
+ * secret rule's runs) then read instead; taken whatever the size, so that these small texts test them.
+ */
 function scanDecoded(decoded: { text: string; utf8?: Uint8Array }): FragmentOutcome {
   const { text, utf8 } = decoded;
   return scanFragment(
-    { text, ...(utf8 ? { utf8 } : {}), provenance: { kind: 'worktree', path: 'file.txt' } },
+    {
+      text,
+      ...(utf8 ? { utf8, shortcuts: 'always' as const } : {}),
+      provenance: { kind: 'worktree', path: 'file.txt' },
+    },
     ruleSet,
     NO_FILTERS,
   );

@@ -111,7 +111,7 @@ test('detect finds the same matches with the run shortcut (UTF-8 bytes) as witho
     fc.property(fc.array(line, { maxLength: 12 }), fc.constantFrom('\n', '\r\n', ' ; '), (lines, glue) => {
       const text = lines.map((make) => make()).join(glue);
       const summary = (utf8?: Buffer) => {
-        const found = detect(text, ruleSet.rules, utf8);
+        const found = detect(text, ruleSet.rules, utf8, true);
         return {
           matches: found.matches.map((m) => [m.rule.id, m.start, m.end, m.secret]),
           found: found.suppressed,

@@ -12,13 +12,22 @@ const builtin = loadRules([BUILTIN_RULES_DIR], process.cwd()).rules;
 const keywordsOf = (rules: readonly Rule[]) => [...new Set(rules.flatMap((rule) => rule.keywords))].sort();
 const BLOCK = 64 * 1024; // the scanner's block: state must carry across it
 
+/** The keywords found by the regex over the text (keywordsIn) and by the byte scanner, when there is one. */
 function both(bytes: Buffer, rules: readonly Rule[] = builtin): { text: string[]; bytes: string[] } {
-  const text = bytes.toString('utf8');
   const keywords = keywordsOf(rules);
-  const viaText = keywordsIn(text, rules);
-  const viaBytes = keywordsIn(text, rules, bytes);
+  const viaText = keywordsIn(bytes.toString('utf8'), rules);
+  const scanner = byteKeywordScanner(keywords);
+  const viaBytes = scanner ? (keyword: string) => scanner.found(bytes).has(keyword) : viaText;
   return { text: keywords.filter(viaText), bytes: keywords.filter(viaBytes) };
 }
+
+test('keywordsIn hands a large UTF-8 file to the byte scanner, and answers the same', () => {
+  const bytes = Buffer.concat([Buffer.alloc(70 * 1024, 'x'), Buffer.from('then AWS and SeCrEt')]);
+  const text = bytes.toString('utf8');
+  const keywords = keywordsOf(builtin);
+  expect(keywords.filter(keywordsIn(text, builtin, bytes))).toEqual(['aws', 'secret']);
+  expect(keywords.filter(keywordsIn(text, builtin))).toEqual(['aws', 'secret']);
+});
 
 test.each([
   ['no keyword', 'nothing to see here', []],
@@ -75,10 +84,10 @@ test('keywords that do not fit 64 bits, or are not ASCII, get no byte scanner an
   expect(byteKeywordScanner(long)).toBeUndefined();
   expect(byteKeywordScanner(['clé'])).toBeUndefined();
   expect(byteKeywordScanner(long.slice(0, 8))).toBeDefined(); // 64 bytes: the last bit is used
+  // keywordsIn keeps the regex for them, even on a large file
   const rules = [{ keywords: long }] as unknown as Rule[];
-  const found = both(Buffer.from('a KEYWORD8 here'), rules);
-  expect(found.bytes).toEqual(['keyword8']);
-  expect(found.text).toEqual(['keyword8']);
+  const bytes = Buffer.concat([Buffer.alloc(70 * 1024, 'x'), Buffer.from('a KEYWORD8 here')]);
+  expect(long.filter(keywordsIn(bytes.toString('utf8'), rules, bytes))).toEqual(['keyword8']);
 });
 
 test('the 64th bit works: a keyword ending in the last bit of the state is found', () => {
