@@ -1951,8 +1951,8 @@ function byteKeywordScanner(keywords) {
         instance.scan(0, length, initParameter);
         if ((BigInt.asUintN(64, hits.value) & allFinals) === allFinals) break;
       }
-      const seen = BigInt.asUintN(64, hits.value);
-      return new Set(unique.filter((_, index) => (seen & finals[index]) !== 0n));
+      const seen2 = BigInt.asUintN(64, hits.value);
+      return new Set(unique.filter((_, index) => (seen2 & finals[index]) !== 0n));
     }
   };
 }
@@ -2146,14 +2146,14 @@ var import_node_path = __toESM(require("node:path"));
 var MAX_DEPTH = 5;
 async function objectDirectories(objects) {
   const found = [{ path: objects, display: "objects" }];
-  const seen = /* @__PURE__ */ new Set([await realpath(objects)]);
+  const seen2 = /* @__PURE__ */ new Set([await realpath(objects)]);
   const visit = async (dir, depth) => {
     if (depth > MAX_DEPTH) return;
     for (const listed of await readAlternates(dir)) {
       const resolved = import_node_path.default.resolve(dir, listed);
       const real = await realpath(resolved);
-      if (real === void 0 || seen.has(real)) continue;
-      seen.add(real);
+      if (real === void 0 || seen2.has(real)) continue;
+      seen2.add(real);
       found.push({ path: resolved, display: resolved });
       await visit(resolved, depth + 1);
     }
@@ -3258,15 +3258,14 @@ function entropyOfCodePoints(text) {
 
 // src/engine/keywords.ts
 var prefilters = /* @__PURE__ */ new WeakMap();
-var BYTES_WORTH = 64 * 1024;
-function keywordsIn(text, rules, utf8, always = false) {
+function keywordsIn(text, rules, utf8) {
   let prefilter = prefilters.get(rules);
   if (!prefilter) {
     const keywords = [...new Set(rules.flatMap((rule) => rule.keywords.map((k) => k.toLowerCase())))].sort();
     prefilter = { keywords, scanners: /* @__PURE__ */ new Map() };
     prefilters.set(rules, prefilter);
   }
-  if (utf8 && (always || utf8.length >= BYTES_WORTH)) {
+  if (utf8) {
     if (prefilter.bytes === void 0) {
       const { byteKeywordScanner: byteKeywordScanner2 } = (init_keyword_bytes(), __toCommonJS(keyword_bytes_exports));
       prefilter.bytes = byteKeywordScanner2(prefilter.keywords) ?? null;
@@ -3369,6 +3368,14 @@ var LineIndex = class {
   }
 };
 
+// src/engine/shortcuts.ts
+var WORTH_BYTES = 1024 * 1024;
+var seen = 0;
+function shortcutsPay(bytes) {
+  if (seen < WORTH_BYTES) seen += bytes;
+  return seen >= WORTH_BYTES;
+}
+
 // src/engine/unescape.ts
 var ESCAPE = /\\([/+])|%(2[FfBb]|3[Dd])/g;
 var PERCENT = { "2f": "/", "2b": "+", "3d": "=" };
@@ -3393,8 +3400,9 @@ var LazyLines = class {
   }
 };
 function detect(text, rules, utf8, always = false) {
-  const hasKeyword = keywordsIn(text, rules, utf8, always);
-  let decoding = utf8 === void 0 ? null : void 0;
+  const bytes = utf8 && (always || shortcutsPay(utf8.length)) ? utf8 : void 0;
+  const hasKeyword = keywordsIn(text, rules, bytes);
+  let decoding = bytes === void 0 ? null : void 0;
   const suppressed = {};
   const drop = (reason) => {
     suppressed[reason] = (suppressed[reason] ?? 0) + 1;
@@ -3406,9 +3414,9 @@ function detect(text, rules, utf8, always = false) {
     if (!rule.keywords.some(hasKeyword)) continue;
     const kept = [];
     let windows = searchWindows(text, rule, byRule);
-    if (rule.run && utf8 && decoding !== null && (always || runsPay(windows, text.length))) {
-      decoding ??= utf8.length === text.length ? "byte-per-unit" : (0, import_node_buffer2.isUtf8)(utf8) ? "utf8" : null;
-      if (decoding) windows = intersect(windows, runWindows(rule.run, utf8, decoding, text.length));
+    if (rule.run && bytes && decoding !== null && (always || runsPay(windows, text.length))) {
+      decoding ??= bytes.length === text.length ? "byte-per-unit" : (0, import_node_buffer2.isUtf8)(bytes) ? "utf8" : null;
+      if (decoding) windows = intersect(windows, runWindows(rule.run, bytes, decoding, text.length));
     }
     for (const candidate of candidates(text, rule, windows)) {
       const reason = ruleCheck(rule, candidate.secret, candidate.entropy);
@@ -3453,10 +3461,8 @@ function searchWindows(text, rule, byRule) {
   return windows;
 }
 var RUN_WORTH = 8;
-var RUN_MIN_TEXT = 16 * 1024;
 function runsPay(windows, length) {
-  const chars = covered(windows);
-  return chars >= RUN_MIN_TEXT && chars * RUN_WORTH > length;
+  return covered(windows) * RUN_WORTH > length;
 }
 var RUN_MARGIN = 2;
 var finders = /* @__PURE__ */ new WeakMap();

@@ -45,9 +45,9 @@ export interface Fragment {
   /** The UTF-8 bytes `text` was decoded from, if it was: the keyword prefilter then reads them instead. */
   readonly utf8?: Uint8Array;
   /**
-   * The shortcuts `utf8` allows (the byte keyword scanner, rules' runs) are taken where they pay, on
-   * larger files; `always` takes them wherever they apply, for the rule self-test, which must exercise
-   * them on its small examples.
+   * The shortcuts `utf8` allows (the byte keyword scanner, rules' runs) are taken once they pay (see
+   * engine/shortcuts.ts); `always` takes them wherever they apply, for the rule self-test, which must
+   * exercise them on its small examples.
    */
   readonly shortcuts?: 'always';
   readonly provenance: Provenance;

@@ -4,6 +4,7 @@ import type { Decoding, RunFinder } from './byte-runs';
 import { shannonEntropy } from './entropy';
 import { keywordsIn } from './keywords';
 import { LineIndex } from './line-index';
+import { shortcutsPay } from './shortcuts';
 import { unescapeSecret } from './unescape';
 
 /**
@@ -30,12 +31,14 @@ export class LazyLines {
 }
 
 /**
- * `utf8`: the bytes `text` was decoded from as UTF-8, if it was (see keywordsIn); `always`: take the byte
- * shortcuts wherever they apply, not only where they pay (see Fragment.shortcuts).
+ * `utf8`: the bytes `text` was decoded from as UTF-8, if it was, for the byte shortcuts (keywordsIn, and
+ * rules' runs), taken once they pay in this thread (engine/shortcuts.ts); `always`: take them wherever
+ * they apply (see Fragment.shortcuts).
  */
 export function detect(text: string, rules: readonly Rule[], utf8?: Uint8Array, always = false): Detection {
-  const hasKeyword = keywordsIn(text, rules, utf8, always);
-  let decoding: Decoding | undefined | null = utf8 === undefined ? null : undefined; // null: no runs
+  const bytes = utf8 && (always || shortcutsPay(utf8.length)) ? utf8 : undefined;
+  const hasKeyword = keywordsIn(text, rules, bytes);
+  let decoding: Decoding | undefined | null = bytes === undefined ? null : undefined; // null: no runs
   const suppressed: Record<string, number> = {};
   const drop = (reason: string) => {
     suppressed[reason] = (suppressed[reason] ?? 0) + 1;
@@ -49,10 +52,10 @@ export function detect(text: string, rules: readonly Rule[], utf8?: Uint8Array, 
     if (!rule.keywords.some(hasKeyword)) continue;
     const kept: Match[] = [];
     let windows = searchWindows(text, rule, byRule);
-    if (rule.run && utf8 && decoding !== null && (always || runsPay(windows, text.length))) {
+    if (rule.run && bytes && decoding !== null && (always || runsPay(windows, text.length))) {
       // Run offsets are counted in text units from the bytes, which needs to know how they decoded.
-      decoding ??= utf8.length === text.length ? 'byte-per-unit' : isUtf8(utf8) ? 'utf8' : null;
-      if (decoding) windows = intersect(windows, runWindows(rule.run, utf8, decoding, text.length));
+      decoding ??= bytes.length === text.length ? 'byte-per-unit' : isUtf8(bytes) ? 'utf8' : null;
+      if (decoding) windows = intersect(windows, runWindows(rule.run, bytes, decoding, text.length));
     }
     for (const candidate of candidates(text, rule, windows)) {
       const reason = ruleCheck(rule, candidate.secret, candidate.entropy);
@@ -117,17 +120,13 @@ function searchWindows(text: string, rule: Rule, byRule: ReadonlyMap<string, Mat
 }
 
 /**
- * Runs are looked for when a rule's windows cover more than 1/RUN_WORTH of the text, and RUN_MIN_TEXT
- * characters or more: finding them costs ~1.7 ns a byte over the whole file, the pattern ~12 ns a
- * character over its windows, and loading the finder ~5 ms, which a pre-commit hook's few small files
- * need not pay.
+ * Runs are looked for when a rule's windows cover more than 1/RUN_WORTH of the text: finding them costs
+ * ~1.7 ns a byte over the whole file, the pattern ~12 ns a character over its windows.
  */
 const RUN_WORTH = 8;
-const RUN_MIN_TEXT = 16 * 1024;
 
 function runsPay(windows: readonly Window[], length: number): boolean {
-  const chars = covered(windows);
-  return chars >= RUN_MIN_TEXT && chars * RUN_WORTH > length;
+  return covered(windows) * RUN_WORTH > length;
 }
 const RUN_MARGIN = 2;
 const finders = new WeakMap<RuleRun, RunFinder>();

@@ -25,28 +25,17 @@ interface Prefilter {
 const prefilters = new WeakMap<readonly Rule[], Prefilter>();
 
 /**
- * Files smaller than this keep the regex: it costs well under a millisecond on them, and a pre-commit
- * hook's few small files then never load the WebAssembly scanner (~6 ms to load and instantiate).
+ * `utf8`: the bytes `text` was decoded from as UTF-8, if the byte scanner may read them instead of the
+ * text (see engine/shortcuts.ts); it answers the same several times faster.
  */
-const BYTES_WORTH = 64 * 1024;
-
-/**
- * `utf8`: the bytes `text` was decoded from as UTF-8, if it was. From BYTES_WORTH bytes up they are
- * searched instead of the text, by the byte scanner, which answers the same several times faster.
- */
-export function keywordsIn(
-  text: string,
-  rules: readonly Rule[],
-  utf8?: Uint8Array,
-  always = false, // the byte scanner whatever the size (see Fragment.shortcuts)
-): KeywordTest {
+export function keywordsIn(text: string, rules: readonly Rule[], utf8?: Uint8Array): KeywordTest {
   let prefilter = prefilters.get(rules);
   if (!prefilter) {
     const keywords = [...new Set(rules.flatMap((rule) => rule.keywords.map((k) => k.toLowerCase())))].sort();
     prefilter = { keywords, scanners: new Map() };
     prefilters.set(rules, prefilter);
   }
-  if (utf8 && (always || utf8.length >= BYTES_WORTH)) {
+  if (utf8) {
     if (prefilter.bytes === undefined) {
       const { byteKeywordScanner } = require('./keyword-bytes') as typeof import('./keyword-bytes');
       prefilter.bytes = byteKeywordScanner(prefilter.keywords) ?? null;

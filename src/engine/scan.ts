@@ -233,8 +233,8 @@ export async function scan(
   });
   Object.assign(stats, source.stats?.() ?? {});
   stats.durationMs = Date.now() - started;
-  // Nothing in the result may depend on the order items were merged in (a working tree is listed in
-  // whatever order its directories were read): counts by name and warnings are put in a fixed order.
+  // Nothing in the result may depend on the order items were merged in, whatever a source's order:
+  // counts by name and warnings are put in a fixed order.
   stats.suppressed = Object.fromEntries(
     Object.entries(stats.suppressed).sort(([a], [b]) => compareText(a, b)),
   );

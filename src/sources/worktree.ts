@@ -93,10 +93,7 @@ async function* walkDirectory(
   const unreadableDirs: Entry[] = [];
   const lineBreakNames: fs.Dirent[] = [];
   const rawNames: RawName[] = [];
-  // Streamed, so that files are scanned while the walk goes on (100,000 files took 0.35 s to list
-  // before the first could be read). fast-glob reads directories concurrently, so the order changes
-  // from run to run; nothing in a scan's result depends on it (engine/scan.ts puts what could in order).
-  const listing = fg.stream(globs.patterns, {
+  const found = await fg.glob(globs.patterns, {
     cwd: target,
     dot: true,
     onlyFiles: false,
@@ -106,6 +103,14 @@ async function* walkDirectory(
     unique: globs.patterns.length > 1, // one pattern cannot list a path twice; deduplicating costs
     fs: readdirWrapper(options.root, unreadableDirs, ignores, lineBreakNames, rawNames),
   });
+  // fast-glob reads directories concurrently, so it lists in a different order from run to run; the
+  // scan's order (and with it the order of the report's counts) must not depend on it.
+  found.sort((a, b) => compareText(a.path, b.path));
+  unreadableDirs.sort((a, b) => compareText(a.relative, b.relative));
+  const fullPath = (dirent: fs.Dirent) => path.join(dirent.parentPath ?? dirent.path, dirent.name);
+  lineBreakNames.sort((a, b) => compareText(fullPath(a), fullPath(b)));
+  rawNames.sort((a, b) => compareText(a.dir, b.dir) || Buffer.compare(a.dirent.name, b.dirent.name));
+  yield* unreadableDirs;
   const entryOf = (absolute: string, dirent: { isSymbolicLink(): boolean; isFile(): boolean }): Entry => ({
     absolute,
     relative: relativeTo(options.root, absolute),
@@ -115,8 +120,7 @@ async function* walkDirectory(
   // per entry, which cost more than the rest of the walk on 100,000 files
   const base = path.relative(options.root, target).split(path.sep).join('/');
   const directory = target.endsWith(path.sep) ? target : `${target}${path.sep}`; // the root is "/"
-  for await (const found of listing) {
-    const { path: relativePath, dirent } = found as unknown as fg.Entry;
+  for (const { path: relativePath, dirent } of found) {
     if (dirent.isDirectory()) continue;
     const entry: Entry = {
       absolute: `${directory}${relativePath}`,
@@ -125,11 +129,6 @@ async function* walkDirectory(
     };
     if (wanted(entry)) yield entry;
   }
-  unreadableDirs.sort((a, b) => compareText(a.relative, b.relative));
-  yield* unreadableDirs;
-  const fullPath = (dirent: fs.Dirent) => path.join(dirent.parentPath ?? dirent.path, dirent.name);
-  lineBreakNames.sort((a, b) => compareText(fullPath(a), fullPath(b)));
-  rawNames.sort((a, b) => compareText(a.dir, b.dir) || Buffer.compare(a.dirent.name, b.dirent.name));
   // fast-glob's matcher never matches a name with a line break in it, so such files would vanish
   // silently; they are listed here, and such directories walked on their own.
   for (const dirent of lineBreakNames) {
