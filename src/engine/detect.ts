@@ -128,6 +128,7 @@ const RUN_WORTH = 8;
 function runsPay(windows: readonly Window[], length: number): boolean {
   return covered(windows) * RUN_WORTH > length;
 }
+
 const RUN_MARGIN = 2;
 const finders = new WeakMap<RuleRun, RunFinder>();
 
@@ -194,7 +195,8 @@ function* candidates(text: string, rule: Rule, windows: readonly Window[]): Gene
   const pattern = new RegExp(rule.pattern); // a private copy: lastIndex is per-scan state
   for (const [from, to] of windows) {
     // A window starts at a line start and ends at a line end, so its edges are boundaries for the
-    // pattern's look-arounds just as the line breaks around it are.
+    // pattern's look-arounds just as the line breaks around it are; a run's window (runWindows) keeps
+    // the characters around the run, which are not in its class, and which the rule's look-arounds see.
     const haystack = from === 0 && to === text.length ? text : text.slice(from, to);
     pattern.lastIndex = 0;
     for (let found = pattern.exec(haystack); found; found = pattern.exec(haystack)) {
