@@ -1867,10 +1867,17 @@ function instantiate(module2, names, bytes) {
   const globals = Object.fromEntries(names.map((name) => [name, exports2[name]]));
   return { memory, globals, scan: exports2.scan };
 }
+function inBlocks(bytes, block, scan) {
+  for (let start = 0; start < bytes.length; start += block.length) {
+    const length = Math.min(block.length, bytes.length - start);
+    block.set(bytes.subarray(start, start + length));
+    if (scan(length)) return;
+  }
+}
 function compile(bytes) {
   return new wasm.Module(bytes);
 }
-var I32, I64, op, wasm, PAGE;
+var I32, I64, op, wasm, PAGE, BLOCK;
 var init_wasm = __esm({
   "src/engine/wasm.ts"() {
     "use strict";
@@ -1896,7 +1903,6 @@ var init_wasm = __esm({
       i32Store: 54,
       i32Const: 65,
       i64Const: 66,
-      i32Eqz: 69,
       i32GeU: 79,
       i32Add: 106,
       i32Sub: 107,
@@ -1907,6 +1913,7 @@ var init_wasm = __esm({
     };
     wasm = globalThis.WebAssembly;
     PAGE = 65536;
+    BLOCK = 64 * 1024;
   }
 });
 
@@ -1945,27 +1952,24 @@ function byteKeywordScanner(keywords) {
     found(bytes) {
       state.value = 0n;
       hits.value = 0n;
-      for (let start = 0; start < bytes.length; start += BLOCK) {
-        const length = Math.min(BLOCK, bytes.length - start);
-        text.set(bytes.subarray(start, start + length));
-        instance.scan(0, length, initParameter);
-        if ((BigInt.asUintN(64, hits.value) & allFinals) === allFinals) break;
-      }
+      inBlocks(bytes, text, (length) => {
+        instance.scan(length, initParameter);
+        return (BigInt.asUintN(64, hits.value) & allFinals) === allFinals;
+      });
       const seen2 = BigInt.asUintN(64, hits.value);
       return new Set(unique.filter((_, index) => (seen2 & finals[index]) !== 0n));
     }
   };
 }
 function shiftAnd() {
-  const [from, to, init, s, i, h] = [0, 1, 2, 3, 4, 5];
+  const [to, init, s, i, h] = [0, 1, 2, 3, 4];
   const [state, hits] = [0, 1];
   return {
-    params: [I32, I32, I64],
+    params: [I32, I64],
     results: [],
     locals: [I64, I32, I64],
     globals: GLOBALS,
     body: [
-      ...[op.localGet, from, op.localSet, i],
       ...[op.globalGet, state, op.localSet, s, op.globalGet, hits, op.localSet, h],
       ...[op.block, op.void, op.loop, op.void],
       ...[op.localGet, i, op.localGet, to, op.i32GeU, op.brIf, 1],
@@ -1979,13 +1983,12 @@ function shiftAnd() {
     ]
   };
 }
-var TEXT_AT, BLOCK, GLOBALS, compiled;
+var TEXT_AT, GLOBALS, compiled;
 var init_keyword_bytes = __esm({
   "src/engine/keyword-bytes.ts"() {
     "use strict";
     init_wasm();
     TEXT_AT = 2048;
-    BLOCK = 64 * 1024;
     GLOBALS = ["state", "hits"];
   }
 });
@@ -2008,7 +2011,7 @@ __export(byte_runs_exports, {
 function runFinder(chars, min) {
   if (!(min >= MIN_RUN)) throw new Error(`a run must be at least ${MIN_RUN} characters long`);
   compiled2 ??= compile(moduleBytes(runLoop()));
-  const instance = instantiate(compiled2, [], TEXT_AT2 + BLOCK2);
+  const instance = instantiate(compiled2, [], TEXT_AT2 + BLOCK);
   const memory = instance.memory.buffer;
   const single = new RegExp(`^(?:${chars.source})$`, chars.flags.replace(/[gy]/g, ""));
   const table = new Uint8Array(memory, CLASS_AT, 256);
@@ -2016,19 +2019,18 @@ function runFinder(chars, min) {
   const units = new Uint8Array(memory, UNITS_AT, 256);
   const carried = new Int32Array(memory, 0, 2);
   const out = new Int32Array(memory, OUT_AT, OUT_PAIRS * 2);
-  const text = new Uint8Array(memory, TEXT_AT2, BLOCK2);
+  const text = new Uint8Array(memory, TEXT_AT2, BLOCK);
   return {
     runs(bytes, decoding) {
       for (let byte = 0; byte < 256; byte++) units[byte] = decoding === "utf8" ? utf8Units(byte) : 1;
       const found = [];
       carried[0] = 0;
       carried[1] = 0;
-      for (let start = 0; start < bytes.length; start += BLOCK2) {
-        const length = Math.min(BLOCK2, bytes.length - start);
-        text.set(bytes.subarray(start, start + length));
-        const count = instance.scan(0, length, min);
+      inBlocks(bytes, text, (length) => {
+        const count = instance.scan(length, min);
         for (let k = 0; k < 2 * count; k++) found.push(out[k]);
-      }
+        return false;
+      });
       const [open, end] = [carried[0], carried[1]];
       if (open >= min) found.push(end - open, end);
       return found;
@@ -2040,16 +2042,15 @@ function utf8Units(byte) {
   return byte >= 240 ? 2 : 1;
 }
 function runLoop() {
-  const [from, to, min, i, len, n, u, b] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const [to, min, i, len, n, u, b] = [0, 1, 2, 3, 4, 5, 6];
   const load32 = (at) => [op.i32Load, 2, ...uleb(at)];
   const store32 = (at) => [op.i32Store, 2, ...uleb(at)];
   return {
-    params: [I32, I32, I32],
+    params: [I32, I32],
     results: [I32],
     locals: [I32, I32, I32, I32, I32],
     globals: [],
     body: [
-      ...[op.localGet, from, op.localSet, i],
       ...[op.i32Const, 0, ...load32(0), op.localSet, len],
       ...[op.i32Const, 0, ...load32(4), op.localSet, u],
       ...[op.block, op.void, op.loop, op.void],
@@ -2075,7 +2076,7 @@ function runLoop() {
     ]
   };
 }
-var CLASS_AT, UNITS_AT, OUT_AT, BLOCK2, OUT_PAIRS, TEXT_AT2, compiled2;
+var CLASS_AT, UNITS_AT, OUT_AT, OUT_PAIRS, TEXT_AT2, compiled2;
 var init_byte_runs = __esm({
   "src/engine/byte-runs.ts"() {
     "use strict";
@@ -2084,8 +2085,7 @@ var init_byte_runs = __esm({
     CLASS_AT = 8;
     UNITS_AT = CLASS_AT + 256;
     OUT_AT = UNITS_AT + 256;
-    BLOCK2 = 64 * 1024;
-    OUT_PAIRS = Math.ceil(BLOCK2 / (MIN_RUN + 1)) + 1;
+    OUT_PAIRS = Math.ceil(BLOCK / (MIN_RUN + 1)) + 1;
     TEXT_AT2 = OUT_AT + OUT_PAIRS * 8;
   }
 });

@@ -42,7 +42,7 @@ export interface HistoryFacts {
 /** One version of one file, decoded to text. Whole files, not hunks, so line numbers are exact. */
 export interface Fragment {
   readonly text: string;
-  /** The UTF-8 bytes `text` was decoded from, if it was: the keyword prefilter then reads them instead. */
+  /** The UTF-8 bytes `text` was decoded from, if it was, for the byte shortcuts (see `shortcuts`). */
   readonly utf8?: Uint8Array;
   /**
    * The shortcuts `utf8` allows (the byte keyword scanner, rules' runs) are taken once they pay (see

@@ -1,5 +1,5 @@
 import { MIN_RUN } from '../types';
-import { compile, I32, instantiate, type ModuleSpec, moduleBytes, op, uleb } from './wasm';
+import { BLOCK, compile, I32, inBlocks, instantiate, type ModuleSpec, moduleBytes, op, uleb } from './wasm';
 
 export { MIN_RUN };
 
@@ -21,9 +21,9 @@ export { MIN_RUN };
  * the units table at UNITS_AT, the runs found in the current block at OUT_AT (start, end pairs of i32),
  * the block at TEXT_AT. In text form:
  *
- *   (func (export "scan") (param $from i32) (param $to i32) (param $min i32) (result i32)
+ *   (func (export "scan") (param $to i32) (param $min i32) (result i32)
  *         (local $i i32) (local $len i32) (local $n i32) (local $u i32) (local $b i32)
- *     $i = $from; $len = mem[0]; $u = mem[4]; $n = 0
+ *     $i = 0; $len = mem[0]; $u = mem[4]; $n = 0
  *     loop while $i < $to:
  *       $b = text[$i]
  *       if class[$b]: $len += 1
@@ -34,7 +34,6 @@ export { MIN_RUN };
 const CLASS_AT = 8;
 const UNITS_AT = CLASS_AT + 256;
 const OUT_AT = UNITS_AT + 256;
-const BLOCK = 64 * 1024;
 /** Most runs a block can end: each takes MIN_RUN bytes and one more that ends it. */
 const OUT_PAIRS = Math.ceil(BLOCK / (MIN_RUN + 1)) + 1;
 const TEXT_AT = OUT_AT + OUT_PAIRS * 8;
@@ -66,12 +65,11 @@ export function runFinder(chars: RegExp, min: number): RunFinder {
       const found: number[] = [];
       carried[0] = 0;
       carried[1] = 0;
-      for (let start = 0; start < bytes.length; start += BLOCK) {
-        const length = Math.min(BLOCK, bytes.length - start);
-        text.set(bytes.subarray(start, start + length));
-        const count = instance.scan(0, length, min);
+      inBlocks(bytes, text, (length) => {
+        const count = instance.scan(length, min);
         for (let k = 0; k < 2 * count; k++) found.push(out[k] as number);
-      }
+        return false;
+      });
       const [open, end] = [carried[0] as number, carried[1] as number];
       if (open >= min) found.push(end - open, end);
       return found;
@@ -88,16 +86,15 @@ function utf8Units(byte: number): number {
 let compiled: object | undefined;
 
 function runLoop(): ModuleSpec {
-  const [from, to, min, i, len, n, u, b] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const [to, min, i, len, n, u, b] = [0, 1, 2, 3, 4, 5, 6];
   const load32 = (at: number) => [op.i32Load, 2, ...uleb(at)];
   const store32 = (at: number) => [op.i32Store, 2, ...uleb(at)];
   return {
-    params: [I32, I32, I32],
+    params: [I32, I32],
     results: [I32],
     locals: [I32, I32, I32, I32, I32],
     globals: [],
     body: [
-      ...[op.localGet, from, op.localSet, i],
       ...[op.i32Const, 0, ...load32(0), op.localSet, len],
       ...[op.i32Const, 0, ...load32(4), op.localSet, u],
       ...[op.block, op.void, op.loop, op.void],

@@ -1,4 +1,15 @@
-import { compile, I32, I64, instantiate, type ModuleSpec, moduleBytes, op, uleb } from './wasm';
+import {
+  BLOCK,
+  compile,
+  I32,
+  I64,
+  inBlocks,
+  instantiate,
+  type ModuleSpec,
+  moduleBytes,
+  op,
+  uleb,
+} from './wasm';
 
 /**
  * The keyword prefilter over a file's UTF-8 bytes, in WebAssembly: multi-pattern Shift-And (bitap) with
@@ -14,9 +25,9 @@ import { compile, I32, I64, instantiate, type ModuleSpec, moduleBytes, op, uleb 
  *
  * The module is written out opcode by opcode (see wasm.ts). Its one function, in text form:
  *
- *   (func (export "scan") (param $from i32) (param $to i32) (param $init i64)
+ *   (func (export "scan") (param $to i32) (param $init i64)
  *         (local $s i64) (local $i i32) (local $h i64)
- *     $i = $from; $s = global $state; $h = global $hits
+ *     $i = 0; $s = global $state; $h = global $hits
  *     loop while $i < $to:
  *       $s = (($s << 1) | $init) & masks[text[$i]]     ;; masks: 256 x i64 at 0; text at TEXT_AT
  *       $h = $h | $s
@@ -27,7 +38,6 @@ import { compile, I32, I64, instantiate, type ModuleSpec, moduleBytes, op, uleb 
  * small whatever the file's size), and the scan stops after the block in which the last keyword appeared.
  */
 const TEXT_AT = 2048; // after the 256 masks of 8 bytes
-const BLOCK = 64 * 1024;
 const GLOBALS = ['state', 'hits'];
 
 export interface ByteKeywordScanner {
@@ -69,12 +79,10 @@ export function byteKeywordScanner(keywords: readonly string[]): ByteKeywordScan
     found(bytes) {
       state.value = 0n;
       hits.value = 0n;
-      for (let start = 0; start < bytes.length; start += BLOCK) {
-        const length = Math.min(BLOCK, bytes.length - start);
-        text.set(bytes.subarray(start, start + length));
-        instance.scan(0, length, initParameter);
-        if ((BigInt.asUintN(64, hits.value) & allFinals) === allFinals) break; // all found
-      }
+      inBlocks(bytes, text, (length) => {
+        instance.scan(length, initParameter);
+        return (BigInt.asUintN(64, hits.value) & allFinals) === allFinals; // all found: stop
+      });
       const seen = BigInt.asUintN(64, hits.value);
       return new Set(unique.filter((_, index) => (seen & (finals[index] as bigint)) !== 0n));
     },
@@ -84,15 +92,14 @@ export function byteKeywordScanner(keywords: readonly string[]): ByteKeywordScan
 let compiled: object | undefined;
 
 function shiftAnd(): ModuleSpec {
-  const [from, to, init, s, i, h] = [0, 1, 2, 3, 4, 5];
+  const [to, init, s, i, h] = [0, 1, 2, 3, 4];
   const [state, hits] = [0, 1];
   return {
-    params: [I32, I32, I64],
+    params: [I32, I64],
     results: [],
     locals: [I64, I32, I64],
     globals: GLOBALS,
     body: [
-      ...[op.localGet, from, op.localSet, i],
       ...[op.globalGet, state, op.localSet, s, op.globalGet, hits, op.localSet, h],
       ...[op.block, op.void, op.loop, op.void],
       ...[op.localGet, i, op.localGet, to, op.i32GeU, op.brIf, 1],

@@ -26,7 +26,6 @@ export const op = {
   i32Store: 0x36,
   i32Const: 0x41,
   i64Const: 0x42,
-  i32Eqz: 0x45,
   i32GeU: 0x4f,
   i32Add: 0x6a,
   i32Sub: 0x6b,
@@ -46,20 +45,6 @@ export function uleb(value: number): number[] {
     bytes.push(byte);
   } while (value !== 0);
   return bytes;
-}
-
-/** Signed LEB128, for i32.const operands that may be 64 or more. */
-export function sleb(value: number): number[] {
-  const bytes: number[] = [];
-  for (;;) {
-    const byte = value & 0x7f;
-    value >>= 7;
-    if ((value === 0 && !(byte & 0x40)) || (value === -1 && byte & 0x40)) {
-      bytes.push(byte);
-      return bytes;
-    }
-    bytes.push(byte | 0x80);
-  }
 }
 
 export interface ModuleSpec {
@@ -127,6 +112,21 @@ export function instantiate(module: object, names: readonly string[], bytes: num
   memory.grow(Math.max(0, Math.ceil(bytes / PAGE) - memory.buffer.byteLength / PAGE));
   const globals = Object.fromEntries(names.map((name) => [name, exports[name] as { value: bigint }]));
   return { memory, globals, scan: exports.scan as Instance['scan'] };
+}
+
+/** The input block of both scanners: a file goes through in pieces of this size, whatever its size. */
+export const BLOCK = 64 * 1024;
+
+/**
+ * Feeds `bytes` to a scanner through `block`, its input area in the instance's memory: copies one block
+ * at a time and calls `scan` with the block's length, until the bytes end or `scan` returns true (done).
+ */
+export function inBlocks(bytes: Uint8Array, block: Uint8Array, scan: (length: number) => boolean): void {
+  for (let start = 0; start < bytes.length; start += block.length) {
+    const length = Math.min(block.length, bytes.length - start);
+    block.set(bytes.subarray(start, start + length));
+    if (scan(length)) return;
+  }
 }
 
 /** Compiles module bytes (once per thread and scanner kind: callers keep the result). */

@@ -8,7 +8,7 @@ export type Decoded =
   | {
       readonly binary: false;
       readonly text: string;
-      /** The bytes the text was decoded from, when they were UTF-8 (the keyword prefilter reads them). */
+      /** The bytes the text was decoded from, when they were UTF-8 (the byte shortcuts read them). */
       readonly utf8?: Buffer;
     }
   | { readonly binary: true };
