@@ -2293,6 +2293,12 @@ function inflateExact(compressed, size, headerLength = 0) {
       problem: `header says ${size} bytes, more than ${compressed.length} compressed bytes can hold`
     };
   }
+  if (size <= REUSE_LIMIT) {
+    const data2 = reused.inflate(compressed, size);
+    if (data2 === TOO_LARGE)
+      return { ok: false, problem: `inflates to more than the ${size - headerLength} bytes its header says` };
+    if (data2 !== void 0) return checkedSize(data2, size, headerLength);
+  }
   let data;
   try {
     data = zlib.inflateSync(compressed, {
@@ -2303,12 +2309,56 @@ function inflateExact(compressed, size, headerLength = 0) {
   } catch (error) {
     return describeFailure(error, size - headerLength);
   }
+  return checkedSize(data, size, headerLength);
+}
+function checkedSize(data, size, headerLength) {
   if (data.length !== size) {
     const [actual, stated] = [data.length - headerLength, size - headerLength];
     return { ok: false, problem: `inflates to ${actual} bytes, but its header says ${stated}` };
   }
   return { ok: true, data };
 }
+var REUSE_LIMIT = 1024 * 1024;
+var TOO_LARGE = /* @__PURE__ */ Symbol("too large");
+var ReusedInflater = class {
+  engine;
+  handle;
+  state;
+  unavailable = false;
+  /** `size` bytes from `compressed`, or TOO_LARGE, or undefined if zlib refused it (or cannot be reused). */
+  inflate(compressed, size) {
+    if (!this.handle && !this.open()) return void 0;
+    const handle = this.handle;
+    const state = this.state;
+    const output = Buffer.allocUnsafe(size + 1);
+    handle.reset();
+    handle.writeSync(zlib.constants.Z_FINISH, compressed, 0, compressed.length, output, 0, size + 1);
+    if (this.engine.destroyed) {
+      this.handle = void 0;
+      return void 0;
+    }
+    const produced = size + 1 - state[0];
+    return produced > size ? TOO_LARGE : output.subarray(0, produced);
+  }
+  open() {
+    if (this.unavailable) return false;
+    const engine = zlib.createInflate();
+    const internals = engine;
+    const handle = internals._handle;
+    if (typeof handle?.writeSync !== "function" || typeof handle.reset !== "function" || !(internals._writeState instanceof Uint32Array)) {
+      this.unavailable = true;
+      engine.close();
+      return false;
+    }
+    engine.on("error", () => {
+    });
+    this.engine = engine;
+    this.handle = handle;
+    this.state = internals._writeState;
+    return true;
+  }
+};
+var reused = new ReusedInflater();
 function inflatePrefix(prefix) {
   try {
     return zlib.inflateSync(prefix, { finishFlush: zlib.constants.Z_SYNC_FLUSH, chunkSize: 1024 });
@@ -2322,8 +2372,12 @@ function describeFailure(error, size) {
     return { ok: false, problem: `inflates to more than the ${size} bytes its header says` };
   if (code2 === "Z_BUF_ERROR")
     return { ok: false, problem: "zlib data ends early (truncated?)", cause: error };
-  const message = error instanceof Error ? error.message : String(error);
-  return { ok: false, problem: `invalid zlib data (${message})`, cause: error };
+  const message = error.message;
+  return {
+    ok: false,
+    problem: `invalid zlib data (${typeof message === "string" ? message : String(error)})`,
+    cause: error
+  };
 }
 
 // src/git/odb/types.ts
@@ -2462,32 +2516,36 @@ var ByteLru = class {
     this.limit = limit;
   }
   limit;
-  entries = /* @__PURE__ */ new Map();
+  nodes = /* @__PURE__ */ new Map();
+  oldest;
+  newest;
   bytes = 0;
   get(key) {
-    const value = this.entries.get(key);
-    if (value !== void 0) {
-      this.entries.delete(key);
-      this.entries.set(key, value);
-    }
-    return value;
+    const node = this.nodes.get(key);
+    if (node === void 0) return void 0;
+    this.unlink(node);
+    this.append(node);
+    return node.value;
   }
   /** Caches `value` unless it is larger than the whole budget. */
   set(key, value) {
     const size = value.data.length;
     if (size > this.limit) return;
-    const old = this.entries.get(key);
+    const old = this.nodes.get(key);
     if (old !== void 0) {
-      this.entries.delete(key);
-      this.bytes -= old.data.length;
+      this.unlink(old);
+      this.nodes.delete(key);
+      this.bytes -= old.value.data.length;
     }
-    this.entries.set(key, value);
+    const node = { key, value, older: void 0, newer: void 0 };
+    this.nodes.set(key, node);
+    this.append(node);
     this.bytes += size;
-    if (this.bytes <= this.limit) return;
-    for (const [oldest, entry] of this.entries) {
-      this.entries.delete(oldest);
-      this.bytes -= entry.data.length;
-      if (this.bytes <= this.limit) break;
+    while (this.bytes > this.limit && this.oldest !== void 0) {
+      const evicted = this.oldest;
+      this.unlink(evicted);
+      this.nodes.delete(evicted.key);
+      this.bytes -= evicted.value.data.length;
     }
   }
   /** Bytes held, for tests. */
@@ -2495,8 +2553,24 @@ var ByteLru = class {
     return this.bytes;
   }
   clear() {
-    this.entries.clear();
+    this.nodes.clear();
+    this.oldest = void 0;
+    this.newest = void 0;
     this.bytes = 0;
+  }
+  unlink(node) {
+    if (node.older) node.older.newer = node.newer;
+    else this.oldest = node.newer;
+    if (node.newer) node.newer.older = node.older;
+    else this.newest = node.older;
+    node.older = void 0;
+    node.newer = void 0;
+  }
+  append(node) {
+    node.older = this.newest;
+    if (this.newest) this.newest.newer = node;
+    else this.oldest = node;
+    this.newest = node;
   }
 };
 
@@ -2603,6 +2677,7 @@ var MAX_ENTRY_HEADER = 32;
 var DELTA_SIZES_SHORT = 64;
 var DELTA_SIZES_LONG = 1024;
 var SCRATCH_LIMIT = 1024 * 1024;
+var WHOLE_DELTA_LIMIT = 64 * 1024;
 var crc322 = zlib2.crc32;
 var PackFile = class _PackFile {
   constructor(index, name, handle, fileSize, unusable, note) {
@@ -2688,10 +2763,19 @@ var PackFile = class _PackFile {
     let bytes = this.readRange(offset, Math.min(available, MAX_ENTRY_HEADER + DELTA_SIZES_SHORT), true);
     const header = this.parseHeader(bytes, offset);
     if (!resultSize || header.type !== OFS_DELTA && header.type !== REF_DELTA) return header;
-    let sizes = deltaSizes(bytes.subarray(header.length));
+    if (header.size <= WHOLE_DELTA_LIMIT && available <= SCRATCH_LIMIT) {
+      const whole = inflateExact(
+        this.readRange(offset, available, true).subarray(header.length),
+        header.size
+      );
+      const sizes2 = whole.ok ? deltaSizes(whole.data) : void 0;
+      if (sizes2 !== void 0 && typeof sizes2 !== "string")
+        return { ...header, resultSize: sizes2.resultSize };
+    }
+    let sizes = deltaSizes(inflatePrefix(bytes.subarray(header.length)));
     if (typeof sizes === "string" && bytes.length < available) {
       bytes = this.readRange(offset, Math.min(available, header.length + DELTA_SIZES_LONG), true);
-      sizes = deltaSizes(bytes.subarray(header.length));
+      sizes = deltaSizes(inflatePrefix(bytes.subarray(header.length)));
     }
     if (typeof sizes === "string") throw this.damage(`entry at offset ${offset}: ${sizes}`);
     return { ...header, resultSize: sizes.resultSize };
@@ -2835,8 +2919,7 @@ function parseEntryHeader(bytes, offset) {
   if (PACK_TYPES[type] === void 0) return `has invalid type ${type}`;
   return { type, size, baseOffset: void 0, baseOid: void 0, length: i };
 }
-function deltaSizes(compressed) {
-  const prefix = inflatePrefix(compressed);
+function deltaSizes(prefix) {
   if (prefix === void 0) return "invalid zlib data";
   try {
     return readDeltaSizes(prefix);
@@ -2914,6 +2997,14 @@ var ObjectStore = class _ObjectStore {
   }
   /** undefined when the object is absent; throws CorruptObjectError when present but unreadable. */
   async read(oid) {
+    return this.readSync(oid);
+  }
+  /**
+   * `read`, for loops that read many small objects in a row (a history sweep's trees): every read is
+   * synchronous underneath (positioned reads on open packs), and a promise per object cost that walk
+   * more than its reads.
+   */
+  readSync(oid) {
     const key = this.checkId(oid);
     try {
       const found = this.findPacked(key);

@@ -17,6 +17,7 @@ import type { GitObject } from './odb';
  */
 export interface ObjectReader {
   read(oid: string): Promise<GitObject | undefined>;
+  readSync(oid: string): GitObject | undefined;
   info(oid: string): Promise<{ type: string; size: number } | undefined>;
 }
 

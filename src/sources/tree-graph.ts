@@ -8,11 +8,20 @@ import { OidTable } from '../git/oid-table';
  * Objects are numbered by their raw id bytes, read in place from the tree (see git/oid-table.ts).
  */
 const NONE = new Int32Array(0);
+const UNREAD = -1;
 
 export class TreeGraph {
   private readonly ids = new OidTable();
-  /** By tree number: its subtrees (n) and blobs (~n, negative). Undefined until the tree is read. */
-  private readonly children: (Int32Array | undefined)[] = [];
+  /**
+   * Every read tree's children, end to end in one arena: by tree number, `first` is where they start
+   * (UNREAD until the tree is read) and `count` how many there are; a subtree is n, a blob ~n (negative).
+   * One arena rather than an Int32Array per tree: ~80,000 small typed arrays cost more to make, and
+   * ~15 MB more to hold, than the ids in them.
+   */
+  private arena = new Int32Array(64 * 1024);
+  private used = 0;
+  private first = new Int32Array(1024).fill(UNREAD);
+  private count = new Int32Array(1024);
   private readonly seenBlobs = new Set<number>();
 
   /**
@@ -33,11 +42,29 @@ export class TreeGraph {
   }
 
   isRead(tree: number): boolean {
-    return this.children[tree] !== undefined;
+    return tree < this.first.length && this.first[tree] !== UNREAD;
   }
 
-  setChildren(tree: number, children: readonly number[]): void {
-    this.children[tree] = children.length > 0 ? Int32Array.from(children) : NONE;
+  /** Records a tree's children, leaving out the entries equal to `skip` (those with no child). */
+  setChildren(tree: number, entries: readonly number[], skip?: number): void {
+    if (tree >= this.first.length) {
+      const size = Math.max(tree + 1, this.first.length * 2);
+      this.first = grown(this.first, size, UNREAD);
+      this.count = grown(this.count, size, 0);
+    }
+    if (this.used + entries.length > this.arena.length)
+      this.arena = grown(this.arena, Math.max(this.used + entries.length, this.arena.length * 2), 0);
+    const start = this.used;
+    for (const entry of entries) if (entry !== skip) this.arena[this.used++] = entry;
+    this.first[tree] = start;
+    this.count[tree] = this.used - start;
+  }
+
+  /** A read tree's children (a view into the arena: valid until the next setChildren). */
+  private childrenOf(tree: number): Int32Array {
+    if (!this.isRead(tree)) return NONE;
+    const start = this.first[tree] as number;
+    return this.arena.subarray(start, start + (this.count[tree] as number));
   }
 
   /** Marks a blob seen; true the first time. */
@@ -61,7 +88,7 @@ export class TreeGraph {
       const known = memo.get(tree);
       if (known) return known;
       let found: Set<number> | undefined;
-      for (const child of this.children[tree] ?? NONE) {
+      for (const child of this.childrenOf(tree)) {
         if (child < 0) {
           if (targets.has(~child)) {
             found ??= new Set();
@@ -81,4 +108,12 @@ export class TreeGraph {
     };
     return holds;
   }
+}
+
+/** A copy of `array` `size` long, the new part filled with `fill`. */
+function grown(array: Int32Array, size: number, fill: number): Int32Array<ArrayBuffer> {
+  const bigger = new Int32Array(size);
+  bigger.set(array);
+  if (fill !== 0) bigger.fill(fill, array.length);
+  return bigger;
 }

@@ -1,40 +1,54 @@
 /**
  * A least-recently-used cache bounded by the bytes of the buffers it holds rather than by entry count:
- * delta bases range from a few bytes to many megabytes, and what must stay bounded is memory. A `Map`
- * keeps insertion order, so re-inserting an entry on every hit makes its first key the least recently
- * used one. An entry larger than the whole budget is not cached at all.
+ * delta bases range from a few bytes to many megabytes, and what must stay bounded is memory. Entries
+ * are kept in a doubly linked list, least recently used first, with a Map from key to list node: a hit
+ * moves its node to the end and eviction takes nodes from the front, each in constant time. (A Map alone,
+ * re-inserting on every hit, leaves a deleted slot behind each time, which iterating from the front to
+ * evict then walks over: that cost a history sweep ~60 ms.) An entry larger than the whole budget is
+ * not cached at all.
  */
+interface Node<K, V> {
+  readonly key: K;
+  value: V;
+  older: Node<K, V> | undefined;
+  newer: Node<K, V> | undefined;
+}
+
 export class ByteLru<K, V extends { readonly data: Buffer }> {
-  private readonly entries = new Map<K, V>();
+  private readonly nodes = new Map<K, Node<K, V>>();
+  private oldest: Node<K, V> | undefined;
+  private newest: Node<K, V> | undefined;
   private bytes = 0;
 
   constructor(private readonly limit: number) {}
 
   get(key: K): V | undefined {
-    const value = this.entries.get(key);
-    if (value !== undefined) {
-      this.entries.delete(key);
-      this.entries.set(key, value);
-    }
-    return value;
+    const node = this.nodes.get(key);
+    if (node === undefined) return undefined;
+    this.unlink(node);
+    this.append(node);
+    return node.value;
   }
 
   /** Caches `value` unless it is larger than the whole budget. */
   set(key: K, value: V): void {
     const size = value.data.length;
     if (size > this.limit) return;
-    const old = this.entries.get(key);
+    const old = this.nodes.get(key);
     if (old !== undefined) {
-      this.entries.delete(key);
-      this.bytes -= old.data.length;
+      this.unlink(old);
+      this.nodes.delete(key);
+      this.bytes -= old.value.data.length;
     }
-    this.entries.set(key, value);
+    const node: Node<K, V> = { key, value, older: undefined, newer: undefined };
+    this.nodes.set(key, node);
+    this.append(node);
     this.bytes += size;
-    if (this.bytes <= this.limit) return;
-    for (const [oldest, entry] of this.entries) {
-      this.entries.delete(oldest);
-      this.bytes -= entry.data.length;
-      if (this.bytes <= this.limit) break;
+    while (this.bytes > this.limit && this.oldest !== undefined) {
+      const evicted = this.oldest;
+      this.unlink(evicted);
+      this.nodes.delete(evicted.key);
+      this.bytes -= evicted.value.data.length;
     }
   }
 
@@ -44,7 +58,25 @@ export class ByteLru<K, V extends { readonly data: Buffer }> {
   }
 
   clear(): void {
-    this.entries.clear();
+    this.nodes.clear();
+    this.oldest = undefined;
+    this.newest = undefined;
     this.bytes = 0;
+  }
+
+  private unlink(node: Node<K, V>): void {
+    if (node.older) node.older.newer = node.newer;
+    else this.oldest = node.newer;
+    if (node.newer) node.newer.older = node.older;
+    else this.newest = node.older;
+    node.older = undefined;
+    node.newer = undefined;
+  }
+
+  private append(node: Node<K, V>): void {
+    node.older = this.newest;
+    if (this.newest) this.newest.newer = node;
+    else this.oldest = node;
+    this.newest = node;
   }
 }

@@ -34,6 +34,8 @@ const MAX_ENTRY_HEADER = 32;
 const DELTA_SIZES_SHORT = 64;
 const DELTA_SIZES_LONG = 1024;
 const SCRATCH_LIMIT = 1024 * 1024;
+/** Deltas up to this size (inflated) are inflated whole to read their sizes (see `header`). */
+const WHOLE_DELTA_LIMIT = 64 * 1024;
 const crc32: ((data: Uint8Array) => number) | undefined = (zlib as { crc32?: (data: Uint8Array) => number })
   .crc32;
 
@@ -142,11 +144,24 @@ export class PackFile {
     let bytes = this.readRange(offset, Math.min(available, MAX_ENTRY_HEADER + DELTA_SIZES_SHORT), true);
     const header = this.parseHeader(bytes, offset);
     if (!resultSize || (header.type !== OFS_DELTA && header.type !== REF_DELTA)) return header;
+    // A small delta is inflated whole, in one call on the reused zlib stream (inflate.ts): cheaper than
+    // inflating a prefix on a new stream, which often stopped inside the block's code tables and had to
+    // be done again on a longer one.
+    if (header.size <= WHOLE_DELTA_LIMIT && available <= SCRATCH_LIMIT) {
+      const whole = inflateExact(
+        this.readRange(offset, available, true).subarray(header.length),
+        header.size,
+      );
+      const sizes = whole.ok ? deltaSizes(whole.data) : undefined;
+      if (sizes !== undefined && typeof sizes !== 'string')
+        return { ...header, resultSize: sizes.resultSize };
+      // damaged: described by the prefix reads below, as for a large delta
+    }
     // The sizes are the delta's first bytes: a short prefix usually holds them; if not, a longer one does.
-    let sizes = deltaSizes(bytes.subarray(header.length));
+    let sizes = deltaSizes(inflatePrefix(bytes.subarray(header.length)));
     if (typeof sizes === 'string' && bytes.length < available) {
       bytes = this.readRange(offset, Math.min(available, header.length + DELTA_SIZES_LONG), true);
-      sizes = deltaSizes(bytes.subarray(header.length));
+      sizes = deltaSizes(inflatePrefix(bytes.subarray(header.length)));
     }
     if (typeof sizes === 'string') throw this.damage(`entry at offset ${offset}: ${sizes}`);
     return { ...header, resultSize: sizes.resultSize };
@@ -312,9 +327,8 @@ function parseEntryHeader(bytes: Buffer, offset: number): EntryHeader | string {
   return { type, size, baseOffset: undefined, baseOid: undefined, length: i };
 }
 
-/** A delta's sizes from a prefix of its zlib stream, or what is wrong. */
-function deltaSizes(compressed: Buffer): DeltaSizes | string {
-  const prefix = inflatePrefix(compressed);
+/** The sizes at the start of an inflated delta (or of a prefix of it), or what is wrong. */
+function deltaSizes(prefix: Buffer | undefined): DeltaSizes | string {
   if (prefix === undefined) return 'invalid zlib data';
   try {
     return readDeltaSizes(prefix);

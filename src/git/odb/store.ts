@@ -97,6 +97,15 @@ export class ObjectStore {
 
   /** undefined when the object is absent; throws CorruptObjectError when present but unreadable. */
   async read(oid: string): Promise<GitObject | undefined> {
+    return this.readSync(oid);
+  }
+
+  /**
+   * `read`, for loops that read many small objects in a row (a history sweep's trees): every read is
+   * synchronous underneath (positioned reads on open packs), and a promise per object cost that walk
+   * more than its reads.
+   */
+  readSync(oid: string): GitObject | undefined {
     const key = this.checkId(oid);
     try {
       const found = this.findPacked(key);

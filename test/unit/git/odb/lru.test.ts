@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { ByteLru } from '../../../../src/git/odb/lru';
 
 const value = (bytes: number) => ({ data: Buffer.alloc(bytes) });
@@ -26,5 +27,33 @@ describe('ByteLru', () => {
     cache.clear();
     expect(cache.size).toBe(0);
     expect(cache.get('a')).toBeUndefined();
+  });
+
+  it('holds exactly what a list in order of use would, over any sequence of reads and writes', () => {
+    const operation = fc.oneof(
+      fc.record({ get: fc.integer({ min: 0, max: 7 }) }),
+      fc.record({ set: fc.integer({ min: 0, max: 7 }), bytes: fc.integer({ min: 0, max: 60 }) }),
+    );
+    fc.assert(
+      fc.property(fc.array(operation, { maxLength: 60 }), (operations) => {
+        const cache = new ByteLru<number, { data: Buffer }>(100);
+        let model: { key: number; bytes: number }[] = []; // least recently used first
+        for (const step of operations) {
+          if ('get' in step) {
+            const held = model.find((entry) => entry.key === step.get);
+            expect(cache.get(step.get)?.data.length).toBe(held?.bytes);
+            if (held) model = [...model.filter((entry) => entry !== held), held];
+          } else {
+            cache.set(step.set, value(step.bytes));
+            model = [
+              ...model.filter((entry) => entry.key !== step.set),
+              { key: step.set, bytes: step.bytes },
+            ];
+            while (model.reduce((sum, entry) => sum + entry.bytes, 0) > 100) model.shift();
+          }
+          expect(cache.size).toBe(model.reduce((sum, entry) => sum + entry.bytes, 0));
+        }
+      }),
+    );
   });
 });
