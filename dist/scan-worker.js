@@ -3293,19 +3293,23 @@ function code(error) {
 
 // src/sources/decode.ts
 var SNIFF_BYTES = 8192;
+function utf8Body(bytes) {
+  if (isUtf16(bytes)) return void 0;
+  const start = bytes[0] === 239 && bytes[1] === 187 && bytes[2] === 191 ? 3 : 0;
+  if (bytes.subarray(start, start + SNIFF_BYTES).includes(0)) return void 0;
+  return start === 0 ? bytes : bytes.subarray(start);
+}
+function isUtf16(bytes) {
+  return bytes[0] === 255 && bytes[1] === 254 || bytes[0] === 254 && bytes[1] === 255;
+}
 function decodeText(bytes) {
   if (bytes[0] === 255 && bytes[1] === 254) return { binary: false, text: bytes.toString("utf16le", 2) };
   if (bytes[0] === 254 && bytes[1] === 255) {
     const body = Buffer.from(bytes.subarray(2, 2 + (bytes.length - 2 & ~1)));
     return { binary: false, text: body.swap16().toString("utf16le") };
   }
-  const start = bytes[0] === 239 && bytes[1] === 187 && bytes[2] === 191 ? 3 : 0;
-  if (bytes.subarray(start, start + SNIFF_BYTES).includes(0)) return { binary: true };
-  return {
-    binary: false,
-    text: bytes.toString("utf8", start),
-    utf8: start === 0 ? bytes : bytes.subarray(start)
-  };
+  const utf8 = utf8Body(bytes);
+  return utf8 ? { binary: false, text: utf8.toString("utf8"), utf8 } : { binary: true };
 }
 
 // src/engine/detect.ts
@@ -3347,25 +3351,48 @@ function entropyOfCodePoints(text) {
   return entropy;
 }
 
+// src/engine/literal-prefixes.ts
+var MIN_PREFIX = 3;
+var PLAIN = /[A-Za-z0-9 _-]/;
+var QUANTIFIER = /[?*+{]/;
+function literalPrefixes(source) {
+  const prefixes = [];
+  for (const branch of topLevelBranches(source)) {
+    let end = 0;
+    while (end < branch.length && PLAIN.test(branch[end])) end++;
+    if (end < branch.length && QUANTIFIER.test(branch[end])) end--;
+    if (end < MIN_PREFIX) return void 0;
+    prefixes.push(branch.slice(0, end).toLowerCase());
+  }
+  return prefixes.length > 0 ? prefixes : void 0;
+}
+function topLevelBranches(source) {
+  const branches = [];
+  let depth = 0;
+  let inClass = false;
+  let start = 0;
+  for (let i = 0; i < source.length; i++) {
+    const char = source[i];
+    if (char === "\\") i++;
+    else if (inClass) inClass = char !== "]";
+    else if (char === "[") inClass = true;
+    else if (char === "(") depth++;
+    else if (char === ")") depth--;
+    else if (char === "|" && depth === 0) {
+      branches.push(source.slice(start, i));
+      start = i + 1;
+    }
+  }
+  branches.push(source.slice(start));
+  return branches;
+}
+
 // src/engine/keywords.ts
 var prefilters = /* @__PURE__ */ new WeakMap();
 function keywordsIn(text, rules, utf8) {
-  let prefilter = prefilters.get(rules);
-  if (!prefilter) {
-    const keywords = [...new Set(rules.flatMap((rule) => rule.keywords.map((k) => k.toLowerCase())))].sort();
-    prefilter = { keywords, scanners: /* @__PURE__ */ new Map() };
-    prefilters.set(rules, prefilter);
-  }
-  if (utf8) {
-    if (prefilter.bytes === void 0) {
-      const { byteKeywordScanner: byteKeywordScanner2 } = (init_keyword_bytes(), __toCommonJS(keyword_bytes_exports));
-      prefilter.bytes = byteKeywordScanner2(prefilter.keywords) ?? null;
-    }
-    if (prefilter.bytes) {
-      const found2 = prefilter.bytes.found(utf8);
-      return (keyword) => found2.has(keyword);
-    }
-  }
+  const inBytes = utf8 && keywordsInBytes(utf8, rules);
+  if (inBytes) return inBytes;
+  const prefilter = prefilterOf(rules);
   const cache = prefilter.scanners;
   const missing = [...prefilter.keywords];
   const found = /* @__PURE__ */ new Set();
@@ -3387,6 +3414,26 @@ function keywordsIn(text, rules, utf8) {
   }
   return (keyword) => found.has(keyword);
 }
+function keywordsInBytes(utf8, rules) {
+  const prefilter = prefilterOf(rules);
+  if (prefilter.bytes === void 0) {
+    const { byteKeywordScanner: byteKeywordScanner2 } = (init_keyword_bytes(), __toCommonJS(keyword_bytes_exports));
+    prefilter.bytes = byteKeywordScanner2(prefilter.keywords) ?? null;
+  }
+  if (!prefilter.bytes) return void 0;
+  const found = prefilter.bytes.found(utf8);
+  return (keyword) => found.has(keyword);
+}
+function prefilterOf(rules) {
+  let prefilter = prefilters.get(rules);
+  if (!prefilter) {
+    const words = rules.flatMap((rule) => [...rule.keywords, ...nearbyPrefixes(rule) ?? []]);
+    const keywords = [...new Set(words.map((word) => word.toLowerCase()))].sort();
+    prefilter = { keywords, scanners: /* @__PURE__ */ new Map() };
+    prefilters.set(rules, prefilter);
+  }
+  return prefilter;
+}
 function compileScanner(keywords) {
   const unique = [...new Set(keywords)].sort((a, b) => b.length - a.length);
   const alternatives = unique.map(
@@ -3396,6 +3443,17 @@ function compileScanner(keywords) {
 }
 function escapeRegex(text) {
   return text.replace(/[\\^$.*+?()[\]{}|/-]/g, "\\$&");
+}
+var prefixesOf = /* @__PURE__ */ new WeakMap();
+function nearbyPrefixes(rule) {
+  const nearby = rule.context?.nearby;
+  if (!nearby) return void 0;
+  let prefixes = prefixesOf.get(nearby);
+  if (prefixes === void 0) {
+    prefixes = /[uv]/.test(nearby.flags) ? null : literalPrefixes(nearby.source) ?? null;
+    prefixesOf.set(nearby, prefixes);
+  }
+  return prefixes ?? void 0;
 }
 
 // src/engine/line-index.ts
@@ -3490,9 +3548,9 @@ var LazyLines = class {
     return this.index;
   }
 };
-function detect(text, rules, utf8, always = false) {
-  const bytes = utf8 && (always || shortcutsPay(utf8.length)) ? utf8 : void 0;
-  const hasKeyword = keywordsIn(text, rules, bytes);
+function detect(text, rules, utf8, always = false, keywords) {
+  const bytes = utf8 && (always || keywords !== void 0 || shortcutsPay(utf8.length)) ? utf8 : void 0;
+  const hasKeyword = keywords ?? keywordsIn(text, rules, bytes);
   let decoding = bytes === void 0 ? null : void 0;
   const suppressed = {};
   const drop = (reason) => {
@@ -3504,12 +3562,17 @@ function detect(text, rules, utf8, always = false) {
   for (const rule of ordered) {
     if (!rule.keywords.some(hasKeyword)) continue;
     const kept = [];
-    let windows = searchWindows(text, rule, byRule);
+    let windows = searchWindows(text, rule, byRule, hasKeyword);
+    let runs;
     if (rule.run && bytes && decoding !== null && (always || runsPay(windows, text.length))) {
       decoding ??= bytes.length === text.length ? "byte-per-unit" : (0, import_node_buffer2.isUtf8)(bytes) ? "utf8" : null;
-      if (decoding) windows = intersect(windows, runWindows(rule.run, bytes, decoding, text.length));
+      if (decoding) {
+        runs = findRuns(rule.run, bytes, decoding);
+        windows = intersect(windows, runWindows(runs, text.length));
+      }
     }
-    for (const candidate of candidates(text, rule, windows)) {
+    const starts = runs && rule.run?.starts ? { runs, chars: rule.run.starts } : void 0;
+    for (const candidate of candidates(text, rule, windows, starts)) {
       const reason = ruleCheck(rule, candidate.secret, candidate.entropy);
       if (reason) drop(reason);
       else kept.push(candidate);
@@ -3525,10 +3588,11 @@ function detect(text, rules, utf8, always = false) {
   }
   return { matches, suppressed, lines };
 }
-function searchWindows(text, rule, byRule) {
+function searchWindows(text, rule, byRule, hasKeyword) {
   const context = rule.context;
   const whole = [[0, text.length]];
   if (!context?.nearby || context.ruleInFile.some((id) => (byRule.get(id)?.length ?? 0) > 0)) return whole;
+  if (nearbyPrefixes(rule)?.some(hasKeyword) === false) return [];
   const nearby = new RegExp(context.nearby.source, `${context.nearby.flags.replace(/[gy]/g, "")}g`);
   const windows = [];
   let scanned = 0;
@@ -3560,14 +3624,7 @@ var finders = /* @__PURE__ */ new WeakMap();
 function covered(windows) {
   return windows.reduce((sum, [from, to]) => sum + to - from, 0);
 }
-function runWindows(run, utf8, decoding, length) {
-  let finder = finders.get(run);
-  if (!finder) {
-    const { runFinder: runFinder2 } = (init_byte_runs(), __toCommonJS(byte_runs_exports));
-    finder = runFinder2(run.chars, run.min);
-    finders.set(run, finder);
-  }
-  const found = finder.runs(utf8, decoding);
+function runWindows(found, length) {
   const windows = [];
   for (let k = 0; k < found.length; k += 2) {
     const from = Math.max(0, found[k] - RUN_MARGIN);
@@ -3577,6 +3634,15 @@ function runWindows(run, utf8, decoding, length) {
     else windows.push([from, to]);
   }
   return windows;
+}
+function findRuns(run, utf8, decoding) {
+  let finder = finders.get(run);
+  if (!finder) {
+    const { runFinder: runFinder2 } = (init_byte_runs(), __toCommonJS(byte_runs_exports));
+    finder = runFinder2(run.chars, run.min);
+    finders.set(run, finder);
+  }
+  return finder.runs(utf8, decoding);
 }
 function intersect(a, b) {
   const both = [];
@@ -3604,12 +3670,15 @@ function lineEndAfter(text, offset, extraLines) {
   }
   return end;
 }
-function* candidates(text, rule, windows) {
+function* candidates(text, rule, windows, starts) {
   const pattern = new RegExp(rule.pattern);
+  const sticky = starts && new RegExp(rule.pattern.source, `${rule.pattern.flags.replace(/[gy]/g, "")}y`);
+  const next = starts && nextStart(text, starts);
   for (const [from, to] of windows) {
     const haystack = from === 0 && to === text.length ? text : text.slice(from, to);
     pattern.lastIndex = 0;
-    for (let found = pattern.exec(haystack); found; found = pattern.exec(haystack)) {
+    const search = sticky && next ? () => stickySearch(sticky, haystack, from, next, pattern) : () => pattern.exec(haystack);
+    for (let found = search(); found; found = search()) {
       if (found[0].length === 0) pattern.lastIndex++;
       const span = found.indices?.[rule.secretGroup];
       if (!span) continue;
@@ -3619,6 +3688,38 @@ function* candidates(text, rule, windows) {
       yield { rule, secret, start, end, entropy: shannonEntropy(secret) };
     }
   }
+}
+function stickySearch(sticky, haystack, from, next, pattern) {
+  for (let at = pattern.lastIndex; at < haystack.length; ) {
+    const start = at === 0 ? 0 : next(from + at) - from;
+    if (start >= haystack.length) break;
+    sticky.lastIndex = start;
+    const found = sticky.exec(haystack);
+    if (found) {
+      pattern.lastIndex = start + found[0].length;
+      return found;
+    }
+    at = start + 1;
+  }
+  pattern.lastIndex = 0;
+  return null;
+}
+function nextStart(text, { runs, chars }) {
+  let k = 0;
+  const ahead = [...chars].map(() => -1);
+  return (offset) => {
+    while (k < runs.length && runs[k + 1] <= offset) k += 2;
+    if (k >= runs.length || offset < runs[k]) return offset;
+    let first = runs[k + 1];
+    for (let c = 0; c < chars.length; c++) {
+      if (ahead[c] < offset) {
+        const found = text.indexOf(chars[c], offset);
+        ahead[c] = found < 0 ? Number.POSITIVE_INFINITY : found;
+      }
+      first = Math.min(first, ahead[c]);
+    }
+    return first;
+  };
 }
 function ruleCheck(rule, secret, entropy) {
   if (entropy < rule.minEntropy) return "entropy";
@@ -3737,7 +3838,13 @@ function compareKeys(a, b) {
 
 // src/engine/fragment.ts
 function scanFragment(fragment, ruleSet, filters2) {
-  const detection = detect(fragment.text, ruleSet.rules, fragment.utf8, fragment.shortcuts === "always");
+  const detection = detect(
+    fragment.text,
+    ruleSet.rules,
+    fragment.utf8,
+    fragment.shortcuts === "always",
+    fragment.keywords
+  );
   const suppressed = detection.suppressed;
   if (detection.matches.length === 0) return { findings: [], suppressed };
   const lines = detection.lines.get();
@@ -3779,6 +3886,10 @@ function fingerprintsIn(texts, ruleSet) {
 // src/engine/scan-file.ts
 function scanFile(item, ruleSet, filters2, all) {
   const bytes = item.bytes.length;
+  const body = utf8Body(item.bytes);
+  const keywords = body && shortcutsPay(body.length) ? keywordsInBytes(body, ruleSet.rules) : void 0;
+  if (keywords && !ruleSet.rules.some((rule) => rule.keywords.some(keywords)))
+    return { kind: "scanned", bytes, binary: false, findings: [], suppressed: {} };
   const decoded = decodeText(item.bytes);
   if (decoded.binary) return { kind: "scanned", bytes, binary: true, findings: [], suppressed: {} };
   const before = all ? void 0 : item.before?.flatMap((version) => textOf(version));
@@ -3787,6 +3898,7 @@ function scanFile(item, ruleSet, filters2, all) {
       text: decoded.text,
       provenance: item.provenance,
       ...decoded.utf8 ? { utf8: decoded.utf8 } : {},
+      ...keywords ? { keywords } : {},
       ...before ? { before } : {}
     },
     ruleSet,

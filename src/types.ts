@@ -50,6 +50,8 @@ export interface Fragment {
    * exercise them on its small examples.
    */
   readonly shortcuts?: 'always';
+  /** Which keywords `utf8` holds, when the caller ran the keyword prefilter on it already (scanFile). */
+  readonly keywords?: (keyword: string) => boolean;
   readonly provenance: Provenance;
   /**
    * The versions this one replaces (HEAD's for a staged file; every parent's for a commit). When set,
@@ -109,6 +111,12 @@ export const MIN_RUN = 16;
 export interface RuleRun {
   readonly chars: RegExp;
   readonly min: number;
+  /**
+   * A further promise: inside a run, a match can only begin at one of these characters (a match may
+   * always begin outside a run). The pattern is then tried only there and outside runs, not at every
+   * character of a long run (a base64 image in a bundle).
+   */
+  readonly starts?: string;
 }
 
 export interface RuleExample {

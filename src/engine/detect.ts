@@ -2,7 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import type { Match, Rule, RuleRun } from '../types';
 import type { Decoding, RunFinder } from './byte-runs';
 import { shannonEntropy } from './entropy';
-import { keywordsIn } from './keywords';
+import { type KeywordTest, keywordsIn, nearbyPrefixes } from './keywords';
 import { LineIndex } from './line-index';
 import { shortcutsPay } from './shortcuts';
 import { unescapeSecret } from './unescape';
@@ -33,11 +33,18 @@ export class LazyLines {
 /**
  * `utf8`: the bytes `text` was decoded from as UTF-8, if it was, for the byte shortcuts (keywordsIn, and
  * rules' runs), taken once they pay in this thread (engine/shortcuts.ts); `always`: take them wherever
- * they apply (see Fragment.shortcuts).
+ * they apply (see Fragment.shortcuts); `keywords`: the caller ran the keyword prefilter on `utf8`
+ * already, having found that the shortcuts pay (see scanFile).
  */
-export function detect(text: string, rules: readonly Rule[], utf8?: Uint8Array, always = false): Detection {
-  const bytes = utf8 && (always || shortcutsPay(utf8.length)) ? utf8 : undefined;
-  const hasKeyword = keywordsIn(text, rules, bytes);
+export function detect(
+  text: string,
+  rules: readonly Rule[],
+  utf8?: Uint8Array,
+  always = false,
+  keywords?: KeywordTest,
+): Detection {
+  const bytes = utf8 && (always || keywords !== undefined || shortcutsPay(utf8.length)) ? utf8 : undefined;
+  const hasKeyword = keywords ?? keywordsIn(text, rules, bytes);
   let decoding: Decoding | undefined | null = bytes === undefined ? null : undefined; // null: no runs
   const suppressed: Record<string, number> = {};
   const drop = (reason: string) => {
@@ -51,13 +58,18 @@ export function detect(text: string, rules: readonly Rule[], utf8?: Uint8Array, 
   for (const rule of ordered) {
     if (!rule.keywords.some(hasKeyword)) continue;
     const kept: Match[] = [];
-    let windows = searchWindows(text, rule, byRule);
+    let windows = searchWindows(text, rule, byRule, hasKeyword);
+    let runs: readonly number[] | undefined;
     if (rule.run && bytes && decoding !== null && (always || runsPay(windows, text.length))) {
       // Run offsets are counted in text units from the bytes, which needs to know how they decoded.
       decoding ??= bytes.length === text.length ? 'byte-per-unit' : isUtf8(bytes) ? 'utf8' : null;
-      if (decoding) windows = intersect(windows, runWindows(rule.run, bytes, decoding, text.length));
+      if (decoding) {
+        runs = findRuns(rule.run, bytes, decoding);
+        windows = intersect(windows, runWindows(runs, text.length));
+      }
     }
-    for (const candidate of candidates(text, rule, windows)) {
+    const starts = runs && rule.run?.starts ? { runs, chars: rule.run.starts } : undefined;
+    for (const candidate of candidates(text, rule, windows, starts)) {
       const reason = ruleCheck(rule, candidate.secret, candidate.entropy);
       if (reason) drop(reason);
       else kept.push(candidate);
@@ -85,10 +97,17 @@ type Window = readonly [number, number];
  * exactly; this only skips text where the answer is certainly no, which keeps an expensive pattern
  * (a 40-character base64 word has no literal to search for) off most of a large file.
  */
-function searchWindows(text: string, rule: Rule, byRule: ReadonlyMap<string, Match[]>): Window[] {
+function searchWindows(
+  text: string,
+  rule: Rule,
+  byRule: ReadonlyMap<string, Match[]>,
+  hasKeyword: KeywordTest,
+): Window[] {
   const context = rule.context;
   const whole: Window[] = [[0, text.length]];
   if (!context?.nearby || context.ruleInFile.some((id) => (byRule.get(id)?.length ?? 0) > 0)) return whole;
+  // none of the words every `nearby` hit starts with is in the text: there is no hit to search around
+  if (nearbyPrefixes(rule)?.some(hasKeyword) === false) return [];
   const nearby = new RegExp(context.nearby.source, `${context.nearby.flags.replace(/[gy]/g, '')}g`);
   const windows: [number, number][] = [];
   // Hits come in text order, so line breaks are looked for only between one hit and the next: a
@@ -141,15 +160,7 @@ function covered(windows: readonly Window[]): number {
  * pattern's boundaries look at: one character, two units when it is a surrogate pair), overlapping
  * windows merged.
  */
-function runWindows(run: RuleRun, utf8: Uint8Array, decoding: Decoding, length: number): Window[] {
-  let finder = finders.get(run);
-  if (!finder) {
-    // loaded on first use: most small scans (a pre-commit hook's) never get here
-    const { runFinder } = require('./byte-runs') as typeof import('./byte-runs');
-    finder = runFinder(run.chars, run.min);
-    finders.set(run, finder);
-  }
-  const found = finder.runs(utf8, decoding);
+function runWindows(found: readonly number[], length: number): Window[] {
   const windows: [number, number][] = [];
   for (let k = 0; k < found.length; k += 2) {
     const from = Math.max(0, (found[k] as number) - RUN_MARGIN);
@@ -159,6 +170,18 @@ function runWindows(run: RuleRun, utf8: Uint8Array, decoding: Decoding, length: 
     else windows.push([from, to]);
   }
   return windows;
+}
+
+/** The rule's runs in the text: [start, end) offsets, flattened (see RunFinder). */
+function findRuns(run: RuleRun, utf8: Uint8Array, decoding: Decoding): number[] {
+  let finder = finders.get(run);
+  if (!finder) {
+    // loaded on first use: most small scans (a pre-commit hook's) never get here
+    const { runFinder } = require('./byte-runs') as typeof import('./byte-runs');
+    finder = runFinder(run.chars, run.min);
+    finders.set(run, finder);
+  }
+  return finder.runs(utf8, decoding);
 }
 
 /** The ranges in both sorted lists of ranges. */
@@ -191,15 +214,32 @@ function lineEndAfter(text: string, offset: number, extraLines: number): number 
   return end;
 }
 
-function* candidates(text: string, rule: Rule, windows: readonly Window[]): Generator<Match> {
+/** The runs of a rule whose run has `starts`, and those characters (see RuleRun.starts). */
+interface RunStarts {
+  readonly runs: readonly number[];
+  readonly chars: string;
+}
+
+function* candidates(
+  text: string,
+  rule: Rule,
+  windows: readonly Window[],
+  starts?: RunStarts,
+): Generator<Match> {
   const pattern = new RegExp(rule.pattern); // a private copy: lastIndex is per-scan state
+  const sticky = starts && new RegExp(rule.pattern.source, `${rule.pattern.flags.replace(/[gy]/g, '')}y`);
+  const next = starts && nextStart(text, starts);
   for (const [from, to] of windows) {
     // A window starts at a line start and ends at a line end, so its edges are boundaries for the
     // pattern's look-arounds just as the line breaks around it are; a run's window (runWindows) keeps
     // the characters around the run, which are not in its class, and which the rule's look-arounds see.
     const haystack = from === 0 && to === text.length ? text : text.slice(from, to);
     pattern.lastIndex = 0;
-    for (let found = pattern.exec(haystack); found; found = pattern.exec(haystack)) {
+    const search =
+      sticky && next
+        ? () => stickySearch(sticky, haystack, from, next, pattern)
+        : () => pattern.exec(haystack);
+    for (let found = search(); found; found = search()) {
       if (found[0].length === 0) pattern.lastIndex++;
       const span = found.indices?.[rule.secretGroup];
       if (!span) continue;
@@ -209,6 +249,59 @@ function* candidates(text: string, rule: Rule, windows: readonly Window[]): Gene
       yield { rule, secret, start, end, entropy: shannonEntropy(secret) };
     }
   }
+}
+
+/**
+ * `pattern.exec(haystack)` for a rule whose run has `starts`: the same leftmost match from
+ * `pattern.lastIndex`, found by trying the pattern (`sticky`) only where a match can begin: the
+ * haystack's start, outside the runs, and at a `starts` character inside one. `pattern.lastIndex` is
+ * left where a global search would leave it.
+ */
+function stickySearch(
+  sticky: RegExp,
+  haystack: string,
+  from: number,
+  next: (offset: number) => number,
+  pattern: RegExp,
+): RegExpExecArray | null {
+  for (let at = pattern.lastIndex; at < haystack.length; ) {
+    const start = at === 0 ? 0 : next(from + at) - from;
+    if (start >= haystack.length) break;
+    sticky.lastIndex = start;
+    const found = sticky.exec(haystack);
+    if (found) {
+      pattern.lastIndex = start + found[0].length;
+      return found;
+    }
+    at = start + 1;
+  }
+  pattern.lastIndex = 0;
+  return null;
+}
+
+/**
+ * For text offsets in increasing order: the first offset from the given one where a match can begin,
+ * which is the offset itself outside the runs, and inside a run the next `starts` character in it, or
+ * the run's end.
+ */
+function nextStart(text: string, { runs, chars }: RunStarts): (offset: number) => number {
+  let k = 0; // the first run not wholly before the offset asked about
+  // Where each `starts` character next occurs (Infinity: nowhere further), searched for again only once
+  // passed: a character a file lacks would otherwise be searched for to its end at every run.
+  const ahead = [...chars].map(() => -1);
+  return (offset) => {
+    while (k < runs.length && (runs[k + 1] as number) <= offset) k += 2;
+    if (k >= runs.length || offset < (runs[k] as number)) return offset;
+    let first = runs[k + 1] as number;
+    for (let c = 0; c < chars.length; c++) {
+      if ((ahead[c] as number) < offset) {
+        const found = text.indexOf(chars[c] as string, offset);
+        ahead[c] = found < 0 ? Number.POSITIVE_INFINITY : found;
+      }
+      first = Math.min(first, ahead[c] as number);
+    }
+    return first;
+  };
 }
 
 function ruleCheck(rule: Rule, secret: string, entropy: number): string | undefined {

@@ -27,7 +27,13 @@ export function scanFragment(
   ruleSet: RuleSet,
   filters: FragmentFilters,
 ): FragmentOutcome {
-  const detection = detect(fragment.text, ruleSet.rules, fragment.utf8, fragment.shortcuts === 'always');
+  const detection = detect(
+    fragment.text,
+    ruleSet.rules,
+    fragment.utf8,
+    fragment.shortcuts === 'always',
+    fragment.keywords,
+  );
   const suppressed = detection.suppressed;
   if (detection.matches.length === 0) return { findings: [], suppressed };
 

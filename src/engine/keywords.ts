@@ -1,5 +1,6 @@
 import type { Rule } from '../types';
 import type { ByteKeywordScanner } from './keyword-bytes';
+import { literalPrefixes } from './literal-prefixes';
 
 /**
  * The keyword prefilter: which of the rules' keywords does a text contain? Keywords are ASCII literals
@@ -29,22 +30,9 @@ const prefilters = new WeakMap<readonly Rule[], Prefilter>();
  * text (see engine/shortcuts.ts); it answers the same several times faster.
  */
 export function keywordsIn(text: string, rules: readonly Rule[], utf8?: Uint8Array): KeywordTest {
-  let prefilter = prefilters.get(rules);
-  if (!prefilter) {
-    const keywords = [...new Set(rules.flatMap((rule) => rule.keywords.map((k) => k.toLowerCase())))].sort();
-    prefilter = { keywords, scanners: new Map() };
-    prefilters.set(rules, prefilter);
-  }
-  if (utf8) {
-    if (prefilter.bytes === undefined) {
-      const { byteKeywordScanner } = require('./keyword-bytes') as typeof import('./keyword-bytes');
-      prefilter.bytes = byteKeywordScanner(prefilter.keywords) ?? null;
-    }
-    if (prefilter.bytes) {
-      const found = prefilter.bytes.found(utf8);
-      return (keyword) => found.has(keyword);
-    }
-  }
+  const inBytes = utf8 && keywordsInBytes(utf8, rules);
+  if (inBytes) return inBytes;
+  const prefilter = prefilterOf(rules);
   const cache = prefilter.scanners;
   const missing = [...prefilter.keywords];
   const found = new Set<string>();
@@ -68,6 +56,32 @@ export function keywordsIn(text: string, rules: readonly Rule[], utf8?: Uint8Arr
   return (keyword) => found.has(keyword);
 }
 
+/**
+ * The same answer from the UTF-8 bytes alone, before they are decoded (engine/keyword-bytes.ts), or
+ * undefined when the keywords do not suit the byte scanner.
+ */
+export function keywordsInBytes(utf8: Uint8Array, rules: readonly Rule[]): KeywordTest | undefined {
+  const prefilter = prefilterOf(rules);
+  if (prefilter.bytes === undefined) {
+    const { byteKeywordScanner } = require('./keyword-bytes') as typeof import('./keyword-bytes');
+    prefilter.bytes = byteKeywordScanner(prefilter.keywords) ?? null;
+  }
+  if (!prefilter.bytes) return undefined;
+  const found = prefilter.bytes.found(utf8);
+  return (keyword) => found.has(keyword);
+}
+
+function prefilterOf(rules: readonly Rule[]): Prefilter {
+  let prefilter = prefilters.get(rules);
+  if (!prefilter) {
+    const words = rules.flatMap((rule) => [...rule.keywords, ...(nearbyPrefixes(rule) ?? [])]);
+    const keywords = [...new Set(words.map((word) => word.toLowerCase()))].sort();
+    prefilter = { keywords, scanners: new Map() };
+    prefilters.set(rules, prefilter);
+  }
+  return prefilter;
+}
+
 function compileScanner(keywords: readonly string[]): RegExp {
   const unique = [...new Set(keywords)].sort((a, b) => b.length - a.length);
   const alternatives = unique.map((keyword) =>
@@ -80,4 +94,23 @@ function compileScanner(keywords: readonly string[]): RegExp {
 
 function escapeRegex(text: string): string {
   return text.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
+}
+
+const prefixesOf = new WeakMap<RegExp, string[] | null>();
+
+/**
+ * The words every hit of a rule's `nearby` context starts with (engine/literal-prefixes.ts), if its
+ * pattern says so plainly: the prefilter looks for them too, and where none occurs the pattern is not run.
+ */
+export function nearbyPrefixes(rule: Rule): readonly string[] | undefined {
+  const nearby = rule.context?.nearby;
+  if (!nearby) return undefined;
+  let prefixes = prefixesOf.get(nearby);
+  if (prefixes === undefined) {
+    // Under the u (or v) flag, i matches some non-ASCII letters to ASCII ones ("ſ" to "s"), which the
+    // prefilter, ASCII only, would not see: no prefixes then.
+    prefixes = /[uv]/.test(nearby.flags) ? null : (literalPrefixes(nearby.source) ?? null);
+    prefixesOf.set(nearby, prefixes);
+  }
+  return prefixes ?? undefined;
 }

@@ -1,7 +1,9 @@
-import { decodeText } from '../sources/decode';
+import { decodeText, utf8Body } from '../sources/decode';
 import type { FileItem } from '../sources/source';
 import type { Finding, RuleSet } from '../types';
 import { type FragmentFilters, scanFragment } from './fragment';
+import { keywordsInBytes } from './keywords';
+import { shortcutsPay } from './shortcuts';
 
 /**
  * One file through decoding and the engine, wherever it runs: in the scan loop, or in a worker thread
@@ -23,6 +25,13 @@ export function scanFile(
   all: boolean,
 ): ScannedFileOutcome {
   const bytes = item.bytes.length;
+  // Once the byte shortcuts pay, the keyword prefilter reads the bytes before anything is decoded: a
+  // file with no rule's keyword (most of a tree: 58% of the bench tree's bytes) is then clean without
+  // being decoded at all, and the others are not searched for keywords twice.
+  const body = utf8Body(item.bytes);
+  const keywords = body && shortcutsPay(body.length) ? keywordsInBytes(body, ruleSet.rules) : undefined;
+  if (keywords && !ruleSet.rules.some((rule) => rule.keywords.some(keywords)))
+    return { kind: 'scanned', bytes, binary: false, findings: [], suppressed: {} };
   const decoded = decodeText(item.bytes);
   if (decoded.binary) return { kind: 'scanned', bytes, binary: true, findings: [], suppressed: {} };
   const before = all ? undefined : item.before?.flatMap((version) => textOf(version));
@@ -31,6 +40,7 @@ export function scanFile(
       text: decoded.text,
       provenance: item.provenance,
       ...(decoded.utf8 ? { utf8: decoded.utf8 } : {}),
+      ...(keywords ? { keywords } : {}),
       ...(before ? { before } : {}),
     },
     ruleSet,

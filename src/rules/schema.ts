@@ -35,7 +35,7 @@ const RULE_FIELDS = [
   'negativeExamples',
 ];
 const CONTEXT_FIELDS = ['nearby', 'flags', 'linesBefore', 'ruleInFile'];
-const RUN_FIELDS = ['chars', 'min'];
+const RUN_FIELDS = ['chars', 'min', 'starts'];
 /** A class of ASCII characters: no negation, no class escapes (\w, \p{…}), only ASCII inside. */
 const ASCII_CLASS = /^\[(?!\^)(?:[\x20-\x5b\x5e-\x7e]|\\[\x20-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e])+\]$/;
 const CREDENTIAL_FIELDS = ['id', 'title', 'keyId', 'secret', 'token', 'severity', 'remediation'];
@@ -160,8 +160,11 @@ function parseRun(raw: unknown, check: Checker): { run?: RuleRun } {
   if (source !== undefined && !ASCII_CLASS.test(source))
     at.report(`"chars" must be one class of ASCII characters in brackets, such as [A-Za-z0-9+/]`);
   const chars = source === undefined ? undefined : at.regex(source, '', 'chars');
+  const starts = at.string(fields, 'starts', false);
+  if (starts !== undefined && chars && [...starts].some((char) => !chars.test(char)))
+    at.report(`"starts" must be characters of "chars" (a match can begin outside a run anyway)`);
   if (!chars || min === undefined || check.problems.length > before) return {};
-  return { run: { chars, min } };
+  return { run: { chars, min, ...(starts !== undefined ? { starts } : {}) } };
 }
 
 function parseExamples(fields: Fields, key: string, check: Checker): RuleExample[] {

@@ -15,17 +15,27 @@ export type Decoded =
 
 const SNIFF_BYTES = 8192;
 
+/**
+ * The bytes `decodeText` would decode as UTF-8 (without a UTF-8 BOM), or undefined when it would decode
+ * UTF-16 or call them binary: what the byte shortcuts can read before anything is decoded.
+ */
+export function utf8Body(bytes: Buffer): Buffer | undefined {
+  if (isUtf16(bytes)) return undefined;
+  const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  if (bytes.subarray(start, start + SNIFF_BYTES).includes(0)) return undefined;
+  return start === 0 ? bytes : bytes.subarray(start);
+}
+
+function isUtf16(bytes: Buffer): boolean {
+  return (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
+}
+
 export function decodeText(bytes: Buffer): Decoded {
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return { binary: false, text: bytes.toString('utf16le', 2) };
   if (bytes[0] === 0xfe && bytes[1] === 0xff) {
     const body = Buffer.from(bytes.subarray(2, 2 + ((bytes.length - 2) & ~1)));
     return { binary: false, text: body.swap16().toString('utf16le') };
   }
-  const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  if (bytes.subarray(start, start + SNIFF_BYTES).includes(0)) return { binary: true };
-  return {
-    binary: false,
-    text: bytes.toString('utf8', start),
-    utf8: start === 0 ? bytes : bytes.subarray(start),
-  };
+  const utf8 = utf8Body(bytes);
+  return utf8 ? { binary: false, text: utf8.toString('utf8'), utf8 } : { binary: true };
 }

@@ -103,6 +103,9 @@ test('detect finds the same matches with the run shortcut (UTF-8 bytes) as witho
           () =>
             `aws ${before}${keys.secret()}${after}`,
       ),
+    // secrets inside one long run of the class, where only its "%" and "\\" can begin a match (run.starts)
+    fc.constant(() => `q=aws%3D${keys.secret()}%26b%3D${keys.secret()}%2F${keys.secret()}%26`),
+    fc.constant(() => `aws "\\n${keys.secret()}\\n${keys.secret()}\\t${keys.secret()}${keys.secret()}"`),
     fc.string({ maxLength: 80 }).map((text) => () => text.replace(/[^\x20-\x7e]/g, '?')),
     // multi-byte UTF-8 before and after: enough of it to move a run's offsets well past the margin
     fc.constantFrom('é', '€ ', '😀', 'ü=', 'é'.repeat(30), '😀'.repeat(12)).map((text) => () => text),

@@ -267,6 +267,18 @@ describe('parseRuleFile: problems', () => {
     ]);
   });
 
+  it('reads the characters a match can begin at inside a run, which must be of the run', () => {
+    const run = (starts: unknown) =>
+      parse({ rules: [secretRule({ run: { chars: '[A-Za-z%]', min: 40, starts } })] });
+    expect(run('%').rules[0]?.run).toEqual({ chars: /[A-Za-z%]/, min: 40, starts: '%' });
+    const problem = `${ORIGIN}: rules[0] (aws.secret-access-key): run: "starts" must be characters of "chars" (a match can begin outside a run anyway)`;
+    expect(run('%=').problems).toEqual([problem]);
+    for (const starts of ['', 3])
+      expect(run(starts).problems).toEqual([
+        `${ORIGIN}: rules[0] (aws.secret-access-key): run: "starts" must be a non-empty string`,
+      ]);
+  });
+
   it('lists every missing required field of an empty rule and credential kind', () => {
     const { rules, credentials, problems } = parse({ rules: [{}], credentials: [{}] });
     const rule = `${ORIGIN}: rules[0]`;
