@@ -1907,6 +1907,9 @@ var init_wasm = __esm({
       i32Add: 106,
       i32Sub: 107,
       i32Shl: 116,
+      i32ShrU: 118,
+      i32GtU: 75,
+      select: 27,
       i64And: 131,
       i64Or: 132,
       i64Shl: 134
@@ -1946,6 +1949,7 @@ function byteKeywordScanner(keywords) {
     finals.push(1n << bit - 1n);
   }
   const allFinals = finals.reduce((all, final) => all | final, 0n);
+  const longest = Math.max(...unique.map((keyword) => keyword.length));
   const initParameter = BigInt.asIntN(64, init);
   const text = new Uint8Array(instance.memory.buffer, TEXT_AT, BLOCK);
   return {
@@ -1953,7 +1957,7 @@ function byteKeywordScanner(keywords) {
       state.value = 0n;
       hits.value = 0n;
       inBlocks(bytes, text, (length) => {
-        instance.scan(length, initParameter);
+        instance.scan(length, initParameter, longest);
         return (BigInt.asUintN(64, hits.value) & allFinals) === allFinals;
       });
       const seen2 = BigInt.asUintN(64, hits.value);
@@ -1962,24 +1966,43 @@ function byteKeywordScanner(keywords) {
   };
 }
 function shiftAnd() {
-  const [to, init, s, i, h] = [0, 1, 2, 3, 4];
+  const [to, init, longest, a, i, ha, b, hb, m, j] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
   const [state, hits] = [0, 1];
+  const step = (stateLocal, seenLocal) => [
+    ...[op.i32Load8u, 0, ...uleb(TEXT_AT), op.i32Const, 3, op.i32Shl, op.i64Load, 3, 0],
+    ...[op.localGet, stateLocal, op.i64Const, 1, op.i64Shl, op.localGet, init, op.i64Or, op.i64And],
+    ...[op.localTee, stateLocal, op.localGet, seenLocal, op.i64Or, op.localSet, seenLocal]
+  ];
   return {
-    params: [I32, I64],
+    params: [I32, I64, I32],
     results: [],
-    locals: [I64, I32, I64],
+    locals: [I64, I32, I64, I64, I64, I32, I32],
     globals: GLOBALS,
     body: [
-      ...[op.globalGet, state, op.localSet, s, op.globalGet, hits, op.localSet, h],
+      // $m = min(($to + $longest) >> 1, $to); $j = $to - $m
+      ...[op.localGet, to, op.localGet, to, op.localGet, longest, op.i32Add, op.i32Const, 1, op.i32ShrU],
+      ...[op.localTee, m, op.localGet, m, op.localGet, to, op.i32GtU, op.select, op.localSet, m],
+      ...[op.localGet, to, op.localGet, m, op.i32Sub, op.localSet, j],
+      ...[op.globalGet, state, op.localSet, a, op.globalGet, hits, op.localSet, ha],
       ...[op.block, op.void, op.loop, op.void],
-      ...[op.localGet, i, op.localGet, to, op.i32GeU, op.brIf, 1],
-      ...[op.localGet, s, op.i64Const, 1, op.i64Shl, op.localGet, init, op.i64Or],
-      ...[op.localGet, i, op.i32Load8u, 0, ...uleb(TEXT_AT)],
-      ...[op.i32Const, 3, op.i32Shl, op.i64Load, 3, 0],
-      ...[op.i64And, op.localTee, s, op.localGet, h, op.i64Or, op.localSet, h],
+      ...[op.localGet, i, op.localGet, m, op.i32GeU, op.brIf, 1],
+      ...[op.localGet, i, ...step(a, ha)],
+      ...[op.localGet, j, op.localGet, i, op.i32Add, ...step(b, hb)],
       ...[op.localGet, i, op.i32Const, 1, op.i32Add, op.localSet, i, op.br, 0],
       ...[op.end, op.end],
-      ...[op.localGet, s, op.globalSet, state, op.localGet, h, op.globalSet, hits]
+      ...[
+        op.localGet,
+        b,
+        op.globalSet,
+        state,
+        op.localGet,
+        ha,
+        op.localGet,
+        hb,
+        op.i64Or,
+        op.globalSet,
+        hits
+      ]
     ]
   };
 }
@@ -3595,18 +3618,17 @@ function searchWindows(text, rule, byRule, hasKeyword) {
   if (nearbyPrefixes(rule)?.some(hasKeyword) === false) return [];
   const nearby = new RegExp(context.nearby.source, `${context.nearby.flags.replace(/[gy]/g, "")}g`);
   const windows = [];
-  let scanned = 0;
+  const lf = new NextBreak(text, "\n");
+  const cr = new NextBreak(text, "\r");
   let start = 0;
   let end = -1;
   for (let hit = nearby.exec(text); hit; hit = nearby.exec(text)) {
     if (hit[0].length === 0) nearby.lastIndex++;
-    const between = text.slice(scanned, hit.index);
-    const lastBreak = Math.max(between.lastIndexOf("\n"), between.lastIndexOf("\r"));
+    const lastBreak = Math.max(lf.lastBefore(hit.index), cr.lastBefore(hit.index));
     if (lastBreak >= 0) {
-      start = scanned + lastBreak + 1;
+      start = lastBreak + 1;
       end = -1;
     }
-    scanned = hit.index;
     if (end < 0 || /[\r\n]/.test(hit[0]))
       end = Math.max(end, lineEndAfter(text, hit.index + hit[0].length, context.linesBefore));
     const last = windows[windows.length - 1];
@@ -3615,6 +3637,25 @@ function searchWindows(text, rule, byRule, hasKeyword) {
   }
   return windows;
 }
+var NextBreak = class {
+  constructor(text, char) {
+    this.text = text;
+    this.char = char;
+    this.next = text.indexOf(char);
+  }
+  text;
+  char;
+  next;
+  /** The last break before `offset` not returned before (-1 if none); offsets must not decrease. */
+  lastBefore(offset) {
+    let last = -1;
+    while (this.next >= 0 && this.next < offset) {
+      last = this.next;
+      this.next = this.text.indexOf(this.char, this.next + 1);
+    }
+    return last;
+  }
+};
 var RUN_WORTH = 8;
 function runsPay(windows, length) {
   return covered(windows) * RUN_WORTH > length;

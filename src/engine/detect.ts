@@ -110,22 +110,21 @@ function searchWindows(
   if (nearbyPrefixes(rule)?.some(hasKeyword) === false) return [];
   const nearby = new RegExp(context.nearby.source, `${context.nearby.flags.replace(/[gy]/g, '')}g`);
   const windows: [number, number][] = [];
-  // Hits come in text order, so line breaks are looked for only between one hit and the next: a
-  // search back from each hit to its line start (or forward to its line end) would cross the same
-  // text again for every hit on a long line — quadratic on a minified file, and lastIndexOf('\r')
-  // crossed the whole file before each hit in a file without CRs.
-  let scanned = 0;
+  // Hits come in text order, so each line break is looked at once, going forward: a search back from
+  // each hit to its line start (or forward to its line end) would cross the same text again for every
+  // hit on a long line — quadratic on a minified file. Breaks are found with indexOf, which V8 runs at
+  // memory speed; lastIndexOf over the text between two hits took ~2.5 ns a character.
+  const lf = new NextBreak(text, '\n');
+  const cr = new NextBreak(text, '\r');
   let start = 0;
   let end = -1; // the window end for hits on the line starting at `start`; -1 until needed
   for (let hit = nearby.exec(text); hit; hit = nearby.exec(text)) {
     if (hit[0].length === 0) nearby.lastIndex++;
-    const between = text.slice(scanned, hit.index); // a V8 sliced string: no copy
-    const lastBreak = Math.max(between.lastIndexOf('\n'), between.lastIndexOf('\r'));
+    const lastBreak = Math.max(lf.lastBefore(hit.index), cr.lastBefore(hit.index));
     if (lastBreak >= 0) {
-      start = scanned + lastBreak + 1;
+      start = lastBreak + 1;
       end = -1;
     }
-    scanned = hit.index;
     // (a hit that itself spans lines, possible with a user's pattern, ends its window further down)
     if (end < 0 || /[\r\n]/.test(hit[0]))
       end = Math.max(end, lineEndAfter(text, hit.index + hit[0].length, context.linesBefore));
@@ -136,6 +135,28 @@ function searchWindows(
     // missed a secret whose context was a keyword on the last line of that window.
   }
   return windows;
+}
+
+/** One kind of line break, met in text order. */
+class NextBreak {
+  private next: number;
+
+  constructor(
+    private readonly text: string,
+    private readonly char: string,
+  ) {
+    this.next = text.indexOf(char);
+  }
+
+  /** The last break before `offset` not returned before (-1 if none); offsets must not decrease. */
+  lastBefore(offset: number): number {
+    let last = -1;
+    while (this.next >= 0 && this.next < offset) {
+      last = this.next;
+      this.next = this.text.indexOf(this.char, this.next + 1);
+    }
+    return last;
+  }
 }
 
 /**

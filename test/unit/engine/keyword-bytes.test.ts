@@ -51,6 +51,20 @@ test('a keyword across a block boundary, or only blocks later, is found', () => 
   expect(both(late).bytes).toEqual(['aws']);
 });
 
+test('a keyword around the middle of a block, where its two halves meet, is found', () => {
+  // the halves of a block of n bytes meet around (n + longest keyword) / 2; try every place near it, in
+  // a full block, a short last block, and one barely longer than the keyword
+  for (const length of [BLOCK, 2 * BLOCK, 1000, 12, 9]) {
+    const middle = length % BLOCK === 0 ? BLOCK / 2 : length / 2;
+    const block = Math.floor((length - 1) / BLOCK) * BLOCK;
+    for (let at = Math.max(0, block + middle - 12); at <= Math.min(length - 6, block + middle + 12); at++) {
+      const bytes = Buffer.alloc(length, '.');
+      bytes.write('secret', at, 'latin1');
+      expect({ length, at, found: both(bytes).bytes }).toEqual({ length, at, found: ['secret'] });
+    }
+  }
+});
+
 test('random UTF-8, invalid bytes and keyword pieces in any case: the same keywords as the regex finds', () => {
   const keywords = keywordsOf(builtin);
   const piece = fc.oneof(
