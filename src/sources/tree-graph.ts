@@ -22,6 +22,11 @@ export class TreeGraph {
   private used = 0;
   private first = new Int32Array(1024).fill(UNREAD);
   private count = new Int32Array(1024);
+  /**
+   * Trees in the order their children were recorded. A walk records a tree's children after every
+   * subtree's (it reads them first, or read them before), so this lists every tree after its subtrees.
+   */
+  private readonly order: number[] = [];
   private readonly seenBlobs = new Set<number>();
 
   /**
@@ -58,13 +63,7 @@ export class TreeGraph {
     for (const entry of entries) if (entry !== skip) this.arena[this.used++] = entry;
     this.first[tree] = start;
     this.count[tree] = this.used - start;
-  }
-
-  /** A read tree's children (a view into the arena: valid until the next setChildren). */
-  private childrenOf(tree: number): Int32Array {
-    if (!this.isRead(tree)) return NONE;
-    const start = this.first[tree] as number;
-    return this.arena.subarray(start, start + (this.count[tree] as number));
+    this.order.push(tree);
   }
 
   /** Marks a blob seen; true the first time. */
@@ -80,33 +79,32 @@ export class TreeGraph {
   }
 
   /**
-   * For each tree, the blobs of `targets` it holds at any depth (memoised, so each tree is visited once).
+   * For each tree, the blobs of `targets` it holds at any depth: one pass over the trees in the order
+   * they were read (subtrees first, see `order`), where a depth-first search from each commit's tree
+   * with a memo cost ~100 ms of a 79,000-tree history after the scan, with nothing else to do.
    */
   holder(targets: ReadonlySet<number>): (tree: number) => Int32Array {
-    const memo = new Map<number, Int32Array>();
-    const holds = (tree: number): Int32Array => {
-      const known = memo.get(tree);
-      if (known) return known;
+    const isTarget = new Uint8Array(this.ids.size);
+    for (const blob of targets) if (blob < isTarget.length) isTarget[blob] = 1;
+    const held = new Map<number, Int32Array>(); // only the trees that hold any
+    for (const tree of this.order) {
       let found: Set<number> | undefined;
-      for (const child of this.childrenOf(tree)) {
+      const start = this.first[tree] as number;
+      const end = start + (this.count[tree] as number);
+      for (let k = start; k < end; k++) {
+        const child = this.arena[k] as number;
         if (child < 0) {
-          if (targets.has(~child)) {
-            found ??= new Set();
-            found.add(~child);
-          }
+          if (isTarget[~child] === 1) (found ??= new Set()).add(~child);
           continue;
         }
-        const below = holds(child);
-        if (below.length > 0) {
-          found ??= new Set();
-          for (const blob of below) found.add(blob);
-        }
+        const below = held.get(child);
+        if (below === undefined) continue;
+        found ??= new Set();
+        for (const blob of below) found.add(blob);
       }
-      const result = found ? Int32Array.from(found) : NONE;
-      memo.set(tree, result);
-      return result;
-    };
-    return holds;
+      if (found) held.set(tree, Int32Array.from(found));
+    }
+    return (tree) => held.get(tree) ?? NONE;
   }
 }
 
