@@ -94,7 +94,10 @@ export class TreeGraph {
       for (let k = start; k < end; k++) {
         const child = this.arena[k] as number;
         if (child < 0) {
-          if (isTarget[~child] === 1) (found ??= new Set()).add(~child);
+          if (isTarget[~child] === 1) {
+            found ??= new Set();
+            found.add(~child);
+          }
           continue;
         }
         const below = held.get(child);

@@ -18,7 +18,10 @@ function treeOf(entries: readonly Entry[]): { data: Buffer; ends: number[] } {
   const parts = entries.map(bytesOf);
   const ends: number[] = [];
   let end = 0;
-  for (const part of parts) ends.push((end += part.length));
+  for (const part of parts) {
+    end += part.length;
+    ends.push(end);
+  }
   return { data: Buffer.concat(parts), ends };
 }
 
