@@ -3967,7 +3967,7 @@ var filters = {
   allowSecrets: setup.allowSecrets
 };
 var stores = /* @__PURE__ */ new Map();
-var CACHE_BYTES = 16 * 1024 * 1024;
+var CACHE_BYTES = 4 * 1024 * 1024;
 var closing = false;
 var queue = Promise.resolve();
 port.on("message", (message) => {
