@@ -2354,8 +2354,14 @@ var ReusedInflater = class {
     const handle = this.handle;
     const state = this.state;
     const output = Buffer.allocUnsafe(size + 1);
-    handle.reset();
-    handle.writeSync(zlib.constants.Z_FINISH, compressed, 0, compressed.length, output, 0, size + 1);
+    try {
+      handle.reset();
+      handle.writeSync(zlib.constants.Z_FINISH, compressed, 0, compressed.length, output, 0, size + 1);
+    } catch {
+      this.engine.close();
+      this.handle = void 0;
+      return void 0;
+    }
     if (this.engine.destroyed) {
       this.handle = void 0;
       return void 0;

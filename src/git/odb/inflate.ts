@@ -102,8 +102,15 @@ class ReusedInflater {
     const state = this.state as Uint32Array;
     // One byte more than the header says, so that a stream inflating to more than `size` is noticed.
     const output = Buffer.allocUnsafe(size + 1);
-    handle.reset();
-    handle.writeSync(zlib.constants.Z_FINISH, compressed, 0, compressed.length, output, 0, size + 1);
+    try {
+      handle.reset();
+      handle.writeSync(zlib.constants.Z_FINISH, compressed, 0, compressed.length, output, 0, size + 1);
+    } catch {
+      // not expected (zlib reports through the stream's error event), but then: the documented way
+      (this.engine as zlib.Inflate).close();
+      this.handle = undefined;
+      return undefined;
+    }
     if ((this.engine as zlib.Inflate).destroyed) {
       this.handle = undefined; // zlib's error destroyed the stream
       return undefined;
