@@ -16,8 +16,8 @@ import {
  * the keywords laid end to end in one 64-bit state, ASCII letters folded to one case through the per-byte
  * masks. Every bit the state ever had is or-ed into `hits`, so which keywords occur is read from the bits
  * of their last letters at the end: the loop has no branch but its own, and per byte it is two loads, a
- * shift, an or, an and and an or. Measured on the bench tree: ~1.5 ns per byte, where V8's regex over the
- * decoded text took 3 to 5 (an alternation of eleven case-insensitive keywords, most starting with common
+ * shift, an or, an and and an or. Measured on the bench tree: ~0.9 ns per byte (see below for the two
+ * halves), where V8's regex over the decoded text took 3 to 5 (an alternation of eleven case-insensitive keywords, most starting with common
  * letters, gives its engine nothing to skip on). Reading bytes rather than text is exact for UTF-8: an
  * ASCII byte always decodes to itself and is never part of a multi-byte sequence, and keywords are ASCII.
  * Keywords longer than 64 bytes in all, or a non-ASCII one, get no scanner (`undefined`): the caller then
@@ -25,7 +25,7 @@ import {
  *
  * The module is written out opcode by opcode (see wasm.ts). Each block is scanned as two halves at once,
  * so that the loop carries two independent chains of shift, or and and (one chain left the CPU waiting
- * on each step's result: ~1.5 ns a byte; two, ~0.8): the first half goes on from the state the last
+ * on each step's result: ~1.3 ns a byte; two, ~0.9): the first half goes on from the state the last
  * block left, the second starts afresh `longest - 1` bytes before the first half ends, so every keyword
  * lies wholly inside one half. The second half ends the block, so its state is what carries on. In text:
  *
