@@ -3331,14 +3331,14 @@ function utf8Body(bytes) {
 function isUtf16(bytes) {
   return bytes[0] === 255 && bytes[1] === 254 || bytes[0] === 254 && bytes[1] === 255;
 }
-function decodeText(bytes) {
+function decodeText(bytes, utf8 = utf8Body(bytes)) {
+  if (utf8) return { binary: false, text: utf8.toString("utf8"), utf8 };
   if (bytes[0] === 255 && bytes[1] === 254) return { binary: false, text: bytes.toString("utf16le", 2) };
   if (bytes[0] === 254 && bytes[1] === 255) {
     const body = Buffer.from(bytes.subarray(2, 2 + (bytes.length - 2 & ~1)));
     return { binary: false, text: body.swap16().toString("utf16le") };
   }
-  const utf8 = utf8Body(bytes);
-  return utf8 ? { binary: false, text: utf8.toString("utf8"), utf8 } : { binary: true };
+  return { binary: true };
 }
 
 // src/engine/detect.ts
@@ -3937,7 +3937,7 @@ function scanFile(item, ruleSet, filters2, all) {
   const keywords = body && shortcutsPay(body.length) ? keywordsInBytes(body, ruleSet.rules) : void 0;
   if (keywords && !ruleSet.rules.some((rule) => rule.keywords.some(keywords)))
     return { kind: "scanned", bytes, binary: false, findings: [], suppressed: {} };
-  const decoded = decodeText(item.bytes);
+  const decoded = decodeText(item.bytes, body);
   if (decoded.binary) return { kind: "scanned", bytes, binary: true, findings: [], suppressed: {} };
   const before = all ? void 0 : item.before?.flatMap((version) => textOf(version));
   const outcome = scanFragment(

@@ -32,7 +32,7 @@ export function scanFile(
   const keywords = body && shortcutsPay(body.length) ? keywordsInBytes(body, ruleSet.rules) : undefined;
   if (keywords && !ruleSet.rules.some((rule) => rule.keywords.some(keywords)))
     return { kind: 'scanned', bytes, binary: false, findings: [], suppressed: {} };
-  const decoded = decodeText(item.bytes);
+  const decoded = decodeText(item.bytes, body);
   if (decoded.binary) return { kind: 'scanned', bytes, binary: true, findings: [], suppressed: {} };
   const before = all ? undefined : item.before?.flatMap((version) => textOf(version));
   const outcome = scanFragment(

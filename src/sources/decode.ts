@@ -30,12 +30,13 @@ function isUtf16(bytes: Buffer): boolean {
   return (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
 }
 
-export function decodeText(bytes: Buffer): Decoded {
+/** `utf8`: `utf8Body(bytes)`, when the caller has it already (scanFile looks at the bytes first). */
+export function decodeText(bytes: Buffer, utf8 = utf8Body(bytes)): Decoded {
+  if (utf8) return { binary: false, text: utf8.toString('utf8'), utf8 };
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return { binary: false, text: bytes.toString('utf16le', 2) };
   if (bytes[0] === 0xfe && bytes[1] === 0xff) {
     const body = Buffer.from(bytes.subarray(2, 2 + ((bytes.length - 2) & ~1)));
     return { binary: false, text: body.swap16().toString('utf16le') };
   }
-  const utf8 = utf8Body(bytes);
-  return utf8 ? { binary: false, text: utf8.toString('utf8'), utf8 } : { binary: true };
+  return { binary: true };
 }
