@@ -35,21 +35,12 @@ export class ByteLru<K, V extends { readonly data: Buffer }> {
     const size = value.data.length;
     if (size > this.limit) return;
     const old = this.nodes.get(key);
-    if (old !== undefined) {
-      this.unlink(old);
-      this.nodes.delete(key);
-      this.bytes -= old.value.data.length;
-    }
+    if (old !== undefined) this.remove(old);
     const node: Node<K, V> = { key, value, older: undefined, newer: undefined };
     this.nodes.set(key, node);
     this.append(node);
     this.bytes += size;
-    while (this.bytes > this.limit && this.oldest !== undefined) {
-      const evicted = this.oldest;
-      this.unlink(evicted);
-      this.nodes.delete(evicted.key);
-      this.bytes -= evicted.value.data.length;
-    }
+    while (this.bytes > this.limit && this.oldest !== undefined) this.remove(this.oldest);
   }
 
   /** Bytes held, for tests. */
@@ -62,6 +53,12 @@ export class ByteLru<K, V extends { readonly data: Buffer }> {
     this.oldest = undefined;
     this.newest = undefined;
     this.bytes = 0;
+  }
+
+  private remove(node: Node<K, V>): void {
+    this.unlink(node);
+    this.nodes.delete(node.key);
+    this.bytes -= node.value.data.length;
   }
 
   private unlink(node: Node<K, V>): void {
