@@ -1990,19 +1990,8 @@ function shiftAnd() {
       ...[op.localGet, j, op.localGet, i, op.i32Add, ...step(b, hb)],
       ...[op.localGet, i, op.i32Const, 1, op.i32Add, op.localSet, i, op.br, 0],
       ...[op.end, op.end],
-      ...[
-        op.localGet,
-        b,
-        op.globalSet,
-        state,
-        op.localGet,
-        ha,
-        op.localGet,
-        hb,
-        op.i64Or,
-        op.globalSet,
-        hits
-      ]
+      ...[op.localGet, b, op.globalSet, state],
+      ...[op.localGet, ha, op.localGet, hb, op.i64Or, op.globalSet, hits]
     ]
   };
 }
@@ -2561,21 +2550,12 @@ var ByteLru = class {
     const size = value.data.length;
     if (size > this.limit) return;
     const old = this.nodes.get(key);
-    if (old !== void 0) {
-      this.unlink(old);
-      this.nodes.delete(key);
-      this.bytes -= old.value.data.length;
-    }
+    if (old !== void 0) this.remove(old);
     const node = { key, value, older: void 0, newer: void 0 };
     this.nodes.set(key, node);
     this.append(node);
     this.bytes += size;
-    while (this.bytes > this.limit && this.oldest !== void 0) {
-      const evicted = this.oldest;
-      this.unlink(evicted);
-      this.nodes.delete(evicted.key);
-      this.bytes -= evicted.value.data.length;
-    }
+    while (this.bytes > this.limit && this.oldest !== void 0) this.remove(this.oldest);
   }
   /** Bytes held, for tests. */
   get size() {
@@ -2586,6 +2566,11 @@ var ByteLru = class {
     this.oldest = void 0;
     this.newest = void 0;
     this.bytes = 0;
+  }
+  remove(node) {
+    this.unlink(node);
+    this.nodes.delete(node.key);
+    this.bytes -= node.value.data.length;
   }
   unlink(node) {
     if (node.older) node.older.newer = node.newer;
