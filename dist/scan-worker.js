@@ -2223,13 +2223,13 @@ function readDeltaSizes(delta) {
   return { baseSize: base.value, resultSize: result.value, start: result.next };
 }
 function applyDelta(base, delta) {
-  const { baseSize, resultSize, start } = readDeltaSizes(delta);
+  const { baseSize, resultSize: resultSize2, start } = readDeltaSizes(delta);
   if (baseSize !== base.length)
     throw new DeltaProblem(`delta expects a base of ${baseSize} bytes, but the base has ${base.length}`);
   const instructions = delta.length - start;
-  if (resultSize > instructions * (Math.min(base.length, 16777215) + 1) || resultSize > MAX_LENGTH)
-    throw new DeltaProblem(`delta header says ${resultSize} bytes, more than its instructions can produce`);
-  const out = Buffer.allocUnsafe(resultSize);
+  if (resultSize2 > instructions * (Math.min(base.length, 16777215) + 1) || resultSize2 > MAX_LENGTH)
+    throw new DeltaProblem(`delta header says ${resultSize2} bytes, more than its instructions can produce`);
+  const out = Buffer.allocUnsafe(resultSize2);
   let written = 0;
   let i = start;
   while (i < delta.length) {
@@ -2248,8 +2248,8 @@ function applyDelta(base, delta) {
         throw new DeltaProblem(
           `delta copies bytes ${offset}..${offset + size} of a ${base.length}-byte base`
         );
-      if (written + size > resultSize)
-        throw new DeltaProblem(`delta writes past its ${resultSize}-byte result`);
+      if (written + size > resultSize2)
+        throw new DeltaProblem(`delta writes past its ${resultSize2}-byte result`);
       if (size <= 16) {
         for (let k = 0; k < size; k++) out[written + k] = base[offset + k];
       } else {
@@ -2258,8 +2258,8 @@ function applyDelta(base, delta) {
       written += size;
     } else if (op2 !== 0) {
       if (i + op2 > delta.length) throw new DeltaProblem("delta ends inside an insert instruction");
-      if (written + op2 > resultSize)
-        throw new DeltaProblem(`delta writes past its ${resultSize}-byte result`);
+      if (written + op2 > resultSize2)
+        throw new DeltaProblem(`delta writes past its ${resultSize2}-byte result`);
       delta.copy(out, written, i, i + op2);
       written += op2;
       i += op2;
@@ -2267,8 +2267,8 @@ function applyDelta(base, delta) {
       throw new DeltaProblem("delta has a reserved (zero) instruction");
     }
   }
-  if (written !== resultSize)
-    throw new DeltaProblem(`delta produces ${written} bytes, but its header says ${resultSize}`);
+  if (written !== resultSize2)
+    throw new DeltaProblem(`delta produces ${written} bytes, but its header says ${resultSize2}`);
   return out;
 }
 function readSize(delta, at) {
@@ -2407,6 +2407,7 @@ var PACK_TYPES = [
   "tag",
   void 0
 ];
+var TOO_LARGE2 = /* @__PURE__ */ Symbol("over the size limit");
 var OFS_DELTA = 6;
 var REF_DELTA = 7;
 var OID_BYTES = 20;
@@ -2747,12 +2748,20 @@ var PackFile = class _PackFile {
   close() {
     return this.handle.close();
   }
-  /** Reads and inflates the entry at `offset`. */
-  entry(offset) {
+  /**
+   * Reads and inflates the entry at `offset`; undefined, without inflating it, when it is a whole object
+   * of more than `maxSize` bytes (a large entry's header is read first, so that it is not read whole).
+   */
+  entry(offset, maxSize = Number.POSITIVE_INFINITY) {
     const rank = this.rankOf(offset);
     const length = this.endOf(rank) - offset;
+    if (length > SCRATCH_LIMIT && maxSize !== Number.POSITIVE_INFINITY) {
+      const head = this.parseHeader(this.readRange(offset, Math.min(length, MAX_ENTRY_HEADER), true), offset);
+      if (PACK_TYPES[head.type] !== void 0 && head.size > maxSize) return void 0;
+    }
     const bytes = this.readRange(offset, length, length <= SCRATCH_LIMIT);
     const header = this.parseHeader(bytes, offset);
+    if (PACK_TYPES[header.type] !== void 0 && header.size > maxSize) return void 0;
     const inflated = inflateExact(bytes.subarray(header.length), header.size);
     if (!inflated.ok) throw this.damage(`entry at offset ${offset}: ${inflated.problem}`, inflated.cause);
     const expected = this.index.crcAt(this.positionsByRank[rank]);
@@ -2771,12 +2780,12 @@ var PackFile = class _PackFile {
    * The entry's header without inflating it, except that for a delta with `resultSize` the start of the
    * delta is inflated to read the size of the object it produces.
    */
-  header(offset, resultSize) {
+  header(offset, resultSize2) {
     const rank = this.rankOf(offset);
     const available = this.endOf(rank) - offset;
     let bytes = this.readRange(offset, Math.min(available, MAX_ENTRY_HEADER + DELTA_SIZES_SHORT), true);
     const header = this.parseHeader(bytes, offset);
-    if (!resultSize || header.type !== OFS_DELTA && header.type !== REF_DELTA) return header;
+    if (!resultSize2 || header.type !== OFS_DELTA && header.type !== REF_DELTA) return header;
     if (header.size <= WHOLE_DELTA_LIMIT && available <= SCRATCH_LIMIT) {
       const whole = inflateExact(
         this.readRange(offset, available, true).subarray(header.length),
@@ -3029,6 +3038,23 @@ var ObjectStore = class _ObjectStore {
     }
   }
   /**
+   * `readSync` for scanning a blob under a size limit: an object over `maxSize` bytes is TOO_LARGE, found
+   * out without building it (a pack entry's header gives a whole object's size, a delta's own header the
+   * size of what it makes). One read where `info` then `read` read a delta's entry, and inflated it, twice.
+   */
+  readUpTo(oid, maxSize) {
+    const key = this.checkId(oid);
+    try {
+      const found = this.findPacked(key);
+      if (found !== void 0) return this.unpack(found, maxSize);
+      const id = oid.toLowerCase();
+      const info = this.looseInfo(id);
+      return info !== void 0 && info.size > maxSize ? TOO_LARGE2 : this.readLoose(id);
+    } catch (error) {
+      throw toCorrupt(oid.toLowerCase(), error);
+    }
+  }
+  /**
    * Type and inflated size, from the entry header in a pack (for a delta: the result size from the delta's
    * header, the type from the bottom of its chain) or from a loose object's header; blobs are not inflated.
    */
@@ -3109,17 +3135,15 @@ var ObjectStore = class _ObjectStore {
     }
     return void 0;
   }
-  /** The object at `target`, from the cache or built (and then cached). */
-  unpack(target) {
+  unpack(target, maxSize = Number.POSITIVE_INFINITY) {
     const key = this.cacheKey(target);
     const cached = this.cache.get(key);
-    if (cached !== void 0) return cached;
-    const object = this.build(target);
-    this.cache.set(key, object);
+    if (cached !== void 0) return cached.data.length > maxSize ? TOO_LARGE2 : cached;
+    const object = this.build(target, maxSize);
+    if (object !== TOO_LARGE2) this.cache.set(key, object);
     return object;
   }
-  /** Walks down the delta chain to a whole object or a cached base, then applies the deltas back up. */
-  build(target) {
+  build(target, maxSize = Number.POSITIVE_INFINITY) {
     const deltas = [];
     let location = target;
     let base;
@@ -3128,16 +3152,19 @@ var ObjectStore = class _ObjectStore {
       const pack = this.packAt(location);
       let entry;
       try {
-        entry = pack.entry(location.offset);
+        entry = pack.entry(location.offset, deltas.length === 0 ? maxSize : Number.POSITIVE_INFINITY);
       } catch (error) {
         throw this.inBase(deltas.length, location, error);
       }
+      if (entry === void 0) return TOO_LARGE2;
       const type = PACK_TYPES[entry.type];
       if (type !== void 0) {
         base = { type, data: entry.data };
         if (deltas.length > 0) this.cache.set(this.cacheKey(location), base);
         break;
       }
+      if (deltas.length === 0 && maxSize < Number.POSITIVE_INFINITY && resultSize(entry.data) > maxSize)
+        return TOO_LARGE2;
       deltas.push({ data: entry.data, location });
       const next = this.baseOf(location, entry);
       if (!("pack" in next)) {
@@ -3253,6 +3280,14 @@ async function openPacks(objects, display) {
     )
   );
 }
+function resultSize(delta) {
+  try {
+    return readDeltaSizes(delta).resultSize;
+  } catch (error) {
+    if (error instanceof DeltaProblem) return -1;
+    throw error;
+  }
+}
 function toCorrupt(oid, error) {
   return error instanceof Damage ? new CorruptObjectError(oid, error.file, error.problem, { cause: error.cause }) : error;
 }
@@ -3263,12 +3298,11 @@ async function refuseSha256(gitdir) {
 }
 
 // src/sources/read-blob.ts
-async function readBlobItem(objects, item, spec) {
+function readBlobItem(objects, item, spec) {
   const path4 = item.provenance.path;
   try {
-    const info = await objects.info(spec.oid);
-    if (info && info.size > spec.maxFileSize) return { kind: "skip", path: path4, reason: "tooLarge" };
-    const object = await objects.read(spec.oid);
+    const object = objects.readUpTo(spec.oid, spec.maxFileSize);
+    if (object === TOO_LARGE2) return { kind: "skip", path: path4, reason: "tooLarge" };
     if (!object)
       return { kind: "skip", path: path4, reason: "unreadable", detail: `blob ${spec.oid.slice(0, 12)} is missing` };
     return { kind: "file", provenance: item.provenance, bytes: object.data };
@@ -3987,7 +4021,7 @@ async function runBatch(id, jobs) {
 }
 async function runJob(job) {
   const item = { kind: "load", provenance: { kind: "worktree", path: job.path }, spec: job.spec };
-  const loaded = job.spec.from === "file" ? readFileItemSync(item, job.spec) : await readBlobItem(await storeFor(job.spec.gitdir), item, job.spec);
+  const loaded = job.spec.from === "file" ? readFileItemSync(item, job.spec) : readBlobItem(await storeFor(job.spec.gitdir), item, job.spec);
   return loaded.kind === "skip" ? loaded : scanFile(loaded, setup.ruleSet, filters, false);
 }
 function storeFor(gitdir) {

@@ -69,7 +69,7 @@ async function runJob(job: Job): Promise<JobOutcome> {
   const loaded =
     job.spec.from === 'file'
       ? readFileItemSync(item, job.spec)
-      : await readBlobItem(await storeFor(job.spec.gitdir), item, job.spec);
+      : readBlobItem(await storeFor(job.spec.gitdir), item, job.spec);
   return loaded.kind === 'skip' ? loaded : scanFile(loaded, setup.ruleSet, filters, false);
 }
 

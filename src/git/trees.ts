@@ -7,7 +7,7 @@ import {
   parseTree,
   type TreeEntry,
 } from './objects';
-import type { GitObject } from './odb';
+import type { GitObject, TOO_LARGE } from './odb';
 
 /**
  * Reading commits and trees through an object reader, with the three tree operations the git sources
@@ -19,6 +19,7 @@ export interface ObjectReader {
   read(oid: string): Promise<GitObject | undefined>;
   readSync(oid: string): GitObject | undefined;
   info(oid: string): Promise<{ type: string; size: number } | undefined>;
+  readUpTo(oid: string, maxSize: number): GitObject | undefined | typeof TOO_LARGE;
 }
 
 export class MissingObjectError extends Error {

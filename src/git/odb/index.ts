@@ -7,3 +7,4 @@
 export { CorruptObjectError } from './errors';
 export { ObjectStore } from './store';
 export type { GitObject, ObjectType } from './types';
+export { TOO_LARGE } from './types';

@@ -112,12 +112,20 @@ export class PackFile {
     return this.handle.close();
   }
 
-  /** Reads and inflates the entry at `offset`. */
-  entry(offset: number): Entry {
+  /**
+   * Reads and inflates the entry at `offset`; undefined, without inflating it, when it is a whole object
+   * of more than `maxSize` bytes (a large entry's header is read first, so that it is not read whole).
+   */
+  entry(offset: number, maxSize = Number.POSITIVE_INFINITY): Entry | undefined {
     const rank = this.rankOf(offset);
     const length = this.endOf(rank) - offset;
+    if (length > SCRATCH_LIMIT && maxSize !== Number.POSITIVE_INFINITY) {
+      const head = this.parseHeader(this.readRange(offset, Math.min(length, MAX_ENTRY_HEADER), true), offset);
+      if (PACK_TYPES[head.type] !== undefined && head.size > maxSize) return undefined;
+    }
     const bytes = this.readRange(offset, length, length <= SCRATCH_LIMIT);
     const header = this.parseHeader(bytes, offset);
+    if (PACK_TYPES[header.type] !== undefined && header.size > maxSize) return undefined;
     const inflated = inflateExact(bytes.subarray(header.length), header.size);
     if (!inflated.ok) throw this.damage(`entry at offset ${offset}: ${inflated.problem}`, inflated.cause);
     // Checked after inflating, so that damage zlib notices gets zlib's more specific description.

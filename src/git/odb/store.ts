@@ -1,12 +1,12 @@
 import * as fs from 'node:fs';
 import path from 'node:path';
 import { objectDirectories } from './alternates';
-import { applyDelta, DeltaProblem } from './delta';
+import { applyDelta, DeltaProblem, readDeltaSizes } from './delta';
 import { CorruptObjectError, Damage } from './errors';
 import { LooseObjects } from './loose';
 import { ByteLru } from './lru';
 import { type Entry, type EntryHeader, PackFile } from './pack-file';
-import { type GitObject, type ObjectType, oidBytes, PACK_TYPES } from './types';
+import { type GitObject, type ObjectType, oidBytes, PACK_TYPES, TOO_LARGE } from './types';
 
 /**
  * A read-only view of a repository's objects — packs, loose objects and alternates — built for bulk reads
@@ -117,6 +117,24 @@ export class ObjectStore {
   }
 
   /**
+   * `readSync` for scanning a blob under a size limit: an object over `maxSize` bytes is TOO_LARGE, found
+   * out without building it (a pack entry's header gives a whole object's size, a delta's own header the
+   * size of what it makes). One read where `info` then `read` read a delta's entry, and inflated it, twice.
+   */
+  readUpTo(oid: string, maxSize: number): GitObject | undefined | typeof TOO_LARGE {
+    const key = this.checkId(oid);
+    try {
+      const found = this.findPacked(key);
+      if (found !== undefined) return this.unpack(found, maxSize);
+      const id = oid.toLowerCase();
+      const info = this.looseInfo(id);
+      return info !== undefined && info.size > maxSize ? TOO_LARGE : this.readLoose(id);
+    } catch (error) {
+      throw toCorrupt(oid.toLowerCase(), error);
+    }
+  }
+
+  /**
    * Type and inflated size, from the entry header in a pack (for a delta: the result size from the delta's
    * header, the type from the bottom of its chain) or from a loose object's header; blobs are not inflated.
    */
@@ -207,36 +225,47 @@ export class ObjectStore {
     return undefined;
   }
 
-  /** The object at `target`, from the cache or built (and then cached). */
-  private unpack(target: Location): GitObject {
+  /** The object at `target`, from the cache or built (and then cached); TOO_LARGE over `maxSize` bytes. */
+  private unpack(target: Location): GitObject;
+  private unpack(target: Location, maxSize: number): GitObject | typeof TOO_LARGE;
+  private unpack(target: Location, maxSize = Number.POSITIVE_INFINITY): GitObject | typeof TOO_LARGE {
     const key = this.cacheKey(target);
     const cached = this.cache.get(key);
-    if (cached !== undefined) return cached;
-    const object = this.build(target);
-    this.cache.set(key, object);
+    if (cached !== undefined) return cached.data.length > maxSize ? TOO_LARGE : cached;
+    const object = this.build(target, maxSize);
+    if (object !== TOO_LARGE) this.cache.set(key, object);
     return object;
   }
 
-  /** Walks down the delta chain to a whole object or a cached base, then applies the deltas back up. */
-  private build(target: Location): GitObject {
+  /**
+   * Walks down the delta chain to a whole object or a cached base, then applies the deltas back up; or,
+   * when the object turns out to be over `maxSize` bytes, stops there (TOO_LARGE).
+   */
+  private build(target: Location): GitObject;
+  private build(target: Location, maxSize: number): GitObject | typeof TOO_LARGE;
+  private build(target: Location, maxSize = Number.POSITIVE_INFINITY): GitObject | typeof TOO_LARGE {
     const deltas: PendingDelta[] = [];
     let location = target;
     let base: GitObject | undefined;
     while (base === undefined) {
       if (deltas.length > this.maxChain) throw this.packAt(target).damage('its delta chain loops');
       const pack = this.packAt(location);
-      let entry: Entry;
+      let entry: Entry | undefined;
       try {
-        entry = pack.entry(location.offset);
+        entry = pack.entry(location.offset, deltas.length === 0 ? maxSize : Number.POSITIVE_INFINITY);
       } catch (error) {
         throw this.inBase(deltas.length, location, error);
       }
+      if (entry === undefined) return TOO_LARGE;
       const type = PACK_TYPES[entry.type];
       if (type !== undefined) {
         base = { type, data: entry.data };
         if (deltas.length > 0) this.cache.set(this.cacheKey(location), base);
         break;
       }
+      // (a damaged delta header is left for applyDelta to describe)
+      if (deltas.length === 0 && maxSize < Number.POSITIVE_INFINITY && resultSize(entry.data) > maxSize)
+        return TOO_LARGE;
       deltas.push({ data: entry.data, location });
       const next = this.baseOf(location, entry);
       if (!('pack' in next)) {
@@ -369,6 +398,16 @@ async function openPacks(objects: string, display: string): Promise<PromiseSettl
       ),
     ),
   );
+}
+
+/** The size of the object a delta makes, from its header; -1 when the header is damaged. */
+function resultSize(delta: Buffer): number {
+  try {
+    return readDeltaSizes(delta).resultSize;
+  } catch (error) {
+    if (error instanceof DeltaProblem) return -1;
+    throw error;
+  }
 }
 
 function toCorrupt(oid: string, error: unknown): unknown {

@@ -24,6 +24,8 @@ export const PACK_TYPES: readonly (ObjectType | undefined)[] = [
   'tag',
   undefined,
 ];
+/** What a read with a size limit gives for an object over it (ObjectStore.readUpTo). */
+export const TOO_LARGE: unique symbol = Symbol('over the size limit');
 export const OFS_DELTA = 6;
 export const REF_DELTA = 7;
 

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import git from 'isomorphic-git';
-import { ObjectStore } from '../../../../src/git/odb';
-import { historyRepo, Repo, refDeltaRepo } from './fixture';
+import { type GitObject, ObjectStore, TOO_LARGE } from '../../../../src/git/odb';
+import { historyRepo, Repo, random, refDeltaRepo } from './fixture';
 
 const OFS_DELTA = 6;
 const REF_DELTA = 7;
@@ -110,6 +110,52 @@ describe('ObjectStore on a repository packed with OFS_DELTA, with loose objects'
     }
   });
 
+  it('reads each object up to a size limit: whole, delta, cached or loose, just over it is too large', async () => {
+    const fresh = await ObjectStore.open(repo.gitdir, { cacheBytes: 0 });
+    const kinds = repo.packEntryTypes();
+    try {
+      const objects = repo.objects();
+      expect(objects.some(({ oid }) => kinds.get(oid) === OFS_DELTA)).toBe(true);
+      expect(objects.some(({ oid }) => !kinds.has(oid))).toBe(true); // loose
+      for (const reader of [fresh, store]) {
+        for (const { oid, size } of objects) {
+          const read = reader.readUpTo(oid, size);
+          expect({ oid, size: read === TOO_LARGE ? 'too large' : read?.data.length }).toEqual({ oid, size });
+          if (size > 0)
+            expect({ oid, read: reader.readUpTo(oid, size - 1) }).toEqual({ oid, read: TOO_LARGE });
+        }
+      }
+      expect(fresh.readUpTo(ABSENT, 1000)).toBeUndefined();
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('finds an entry too large from its header, without reading it whole', async () => {
+    const large = new Repo();
+    try {
+      const next = random(7);
+      large.commit('random', {
+        'blob.bin': Buffer.from(Array.from({ length: 1_500_000 }, () => next() * 256)),
+      });
+      large.git('repack', '-a', '-d', '-q');
+      const oid = large.git('rev-parse', 'HEAD:blob.bin').trim();
+      const reader = await ObjectStore.open(large.gitdir);
+      const readSync = jest.spyOn(fs, 'readSync');
+      try {
+        expect(reader.readUpTo(oid, 1_499_999)).toBe(TOO_LARGE);
+        const bytes = readSync.mock.results.reduce((sum, result) => sum + (result.value as number), 0);
+        expect(bytes).toBeLessThan(1024);
+        expect((reader.readUpTo(oid, 1_500_000) as GitObject).data.length).toBe(1_500_000);
+      } finally {
+        readSync.mockRestore();
+        await reader.close();
+      }
+    } finally {
+      large.remove();
+    }
+  });
+
   it('reads a bare clone', async () => {
     const bare = new Repo({ bare: true });
     try {
@@ -208,6 +254,8 @@ describe('ObjectStore on a repository packed with REF_DELTA', () => {
         equal: true,
       });
       expect({ oid, info: await store.info(oid) }).toEqual({ oid, info: { type, size: data.length } });
+      if (data.length > 0)
+        expect({ oid, read: store.readUpTo(oid, data.length - 1) }).toEqual({ oid, read: TOO_LARGE });
     }
   });
 });
