@@ -11,7 +11,7 @@ import { ancestors, type BrokenObject, brokenItems, brokenObject, oldestFirst } 
 import { readBlobItem } from './read-blob';
 import type { LoadItem, Source, SourceItem } from './source';
 import { TreeGraph } from './tree-graph';
-import { NO_CHILD, TreePath, TreeReuse } from './tree-reuse';
+import { EntryStack, NO_CHILD, TreePath, TreeReuse } from './tree-reuse';
 
 /**
  * The history source, for one-off sweeps: every commit reachable from every ref (or the `--ref`s named),
@@ -42,6 +42,7 @@ export function historySource(repo: Repository, trees: Trees, options: HistoryOp
   const tips = new Map<string, string[]>();
   const graph = new TreeGraph();
   const root = new TreePath();
+  const stack = new EntryStack();
   const submodules = new Set<string>();
   let shallow = false;
   let commitsDone = 0;
@@ -96,7 +97,7 @@ export function historySource(repo: Repository, trees: Trees, options: HistoryOp
         commitsDone++;
         const fresh: { path: string; oid: string }[] = [];
         const damaged: BrokenObject[] = [];
-        newBlobs(trees, commit.tree, '', root, { graph, submodules, fresh, damaged });
+        newBlobs(trees, commit.tree, '', root, { graph, submodules, fresh, damaged, stack });
         yield* record(brokenItems(damaged));
         for (const blob of fresh) {
           const provenance = {
@@ -203,6 +204,8 @@ interface WalkState {
   readonly fresh: { path: string; oid: string }[];
   /** Trees that could not be read: their blobs are not reached through this commit. */
   readonly damaged: BrokenObject[];
+  /** The entries of the trees being walked (shared by every commit's walk: it is empty between them). */
+  readonly stack: EntryStack;
 }
 
 const SPACE = 0x20;
@@ -239,17 +242,16 @@ function newBlobs(
   }
   const view = OidTable.viewOf(data);
   const reuse = at.last ? new TreeReuse(at.last) : undefined;
-  const entries: number[] = [];
-  const ends: number[] = [];
+  const { stack } = state;
+  const bottom = stack.top;
   let offset = 0;
   let malformed = false;
   while (offset < data.length) {
     const same = reuse ? reuse.match(view, offset) : -1;
     if (same >= 0) {
-      const old = (reuse as TreeReuse).old;
-      entries.push(old.entries[same] as number);
-      offset += (old.ends[same] as number) - (same > 0 ? (old.ends[same - 1] as number) : 0);
-      ends.push(offset);
+      const old = (reuse as TreeReuse).old.entries;
+      offset += (old[2 * same + 1] as number) - (same > 0 ? (old[2 * same - 1] as number) : 0);
+      stack.push(old[2 * same] as number, offset);
       continue;
     }
     // A byte loop over the mode (5 or 6 digits), Buffer.indexOf over the name: measured on the bench
@@ -288,12 +290,12 @@ function newBlobs(
       state.submodules.add(prefix + data.toString('utf8', space + 1, nul));
     }
     offset = nul + 21;
-    entries.push(entry);
-    ends.push(offset);
+    stack.push(entry, offset);
   }
-  graph.setChildren(number, entries, NO_CHILD);
+  const entries = stack.popFrom(bottom);
+  graph.setChildren(number, entries, 2, NO_CHILD);
   // A tree that did not parse to its end is not compared against: its entries do not cover its bytes.
-  if (!malformed) at.last = { view, entries, ends };
+  if (!malformed) at.last = { view, entries };
 }
 
 async function* unreachableItems(

@@ -27,7 +27,8 @@ export class TreeGraph {
    * subtree's (it reads them first, or read them before), so this lists every tree after its subtrees.
    */
   private readonly order: number[] = [];
-  private readonly seenBlobs = new Set<number>();
+  /** By object number, 1 for a blob seen (a Set of ~100,000 numbers was rehashed as it grew, in the walk). */
+  private seenBlobs = new Uint8Array(1024);
 
   /**
    * The number of the object whose raw id is at bytes `offset..offset+20` of a tree's bytes, seen through
@@ -50,8 +51,11 @@ export class TreeGraph {
     return tree < this.first.length && this.first[tree] !== UNREAD;
   }
 
-  /** Records a tree's children, leaving out the entries equal to `skip` (those with no child). */
-  setChildren(tree: number, entries: readonly number[], skip?: number): void {
+  /**
+   * Records a tree's children: every `stride`-th number of `entries` from the first (ReadTree.entries
+   * has 2), leaving out those equal to `skip` (the entries with no child).
+   */
+  setChildren(tree: number, entries: ArrayLike<number>, stride = 1, skip?: number): void {
     if (tree >= this.first.length) {
       const size = Math.max(tree + 1, this.first.length * 2);
       this.first = grown(this.first, size, UNREAD);
@@ -60,7 +64,10 @@ export class TreeGraph {
     if (this.used + entries.length > this.arena.length)
       this.arena = grown(this.arena, Math.max(this.used + entries.length, this.arena.length * 2), 0);
     const start = this.used;
-    for (const entry of entries) if (entry !== skip) this.arena[this.used++] = entry;
+    for (let k = 0; k < entries.length; k += stride) {
+      const entry = entries[k] as number;
+      if (entry !== skip) this.arena[this.used++] = entry;
+    }
     this.first[tree] = start;
     this.count[tree] = this.used - start;
     this.order.push(tree);
@@ -68,14 +75,19 @@ export class TreeGraph {
 
   /** Marks a blob seen; true the first time. */
   firstSighting(blob: number): boolean {
-    if (this.seenBlobs.has(blob)) return false;
-    this.seenBlobs.add(blob);
+    if (blob >= this.seenBlobs.length) {
+      const bigger = new Uint8Array(Math.max(blob + 1, this.seenBlobs.length * 2));
+      bigger.set(this.seenBlobs);
+      this.seenBlobs = bigger;
+    }
+    if (this.seenBlobs[blob] === 1) return false;
+    this.seenBlobs[blob] = 1;
     return true;
   }
 
   hasSeenBlob(oid: string): boolean {
     const n = this.find(oid);
-    return n !== undefined && this.seenBlobs.has(n);
+    return n !== undefined && this.seenBlobs[n] === 1;
   }
 
   /**

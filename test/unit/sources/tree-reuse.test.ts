@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { NO_CHILD, type ReadTree, TreePath, TreeReuse } from '../../../src/sources/tree-reuse';
+import { EntryStack, NO_CHILD, type ReadTree, TreePath, TreeReuse } from '../../../src/sources/tree-reuse';
 
 /** One tree entry as git writes it: "<mode> <name>\0<20-byte id>". */
 interface Entry {
@@ -29,8 +29,7 @@ function readTree(entries: readonly Entry[]): ReadTree {
   const { data, ends } = treeOf(entries);
   return {
     view: new DataView(data.buffer, data.byteOffset, data.byteLength),
-    entries: entries.map((entry) => entry.id),
-    ends,
+    entries: Int32Array.from(entries.flatMap((entry, k) => [entry.id, ends[k] as number])),
   };
 }
 
@@ -105,6 +104,23 @@ describe('TreeReuse', () => {
   });
 });
 
+describe('EntryStack', () => {
+  it("gives each tree its own entries while its subtrees' are collected above them", () => {
+    const stack = new EntryStack();
+    const outer = stack.top;
+    stack.push(1, 10);
+    const inner = stack.top;
+    for (let k = 0; k < 5000; k++) stack.push(~k, 20 + k); // grows past its first buffer
+    const innerEntries = stack.popFrom(inner);
+    expect(innerEntries.length).toBe(10_000);
+    expect([innerEntries[0], innerEntries[9_999]]).toEqual([~0, 20 + 4999]);
+    stack.push(NO_CHILD, 30);
+    expect([...stack.popFrom(outer)]).toEqual([1, 10, NO_CHILD, 30]);
+    expect(stack.top).toBe(0);
+    expect(innerEntries[1]).toBe(20); // a copy: later pushes do not change it
+  });
+});
+
 describe('TreePath', () => {
   it('keeps one node per path, below its parent', () => {
     const root = new TreePath();
@@ -112,7 +128,7 @@ describe('TreePath', () => {
     expect(root.child('src')).toBe(src);
     expect(src.child('lib')).not.toBe(root.child('lib'));
     src.last = readTree([{ mode: '100644', name: 'a', id: 1 }]);
-    expect(root.child('src').last?.entries).toEqual([1]);
+    expect([...(root.child('src').last?.entries ?? [])]).toEqual([1, 29]); // "100644 a\0" (9 bytes), a 20-byte id
     expect(NO_CHILD).toBeLessThan(-(2 ** 29));
   });
 });
