@@ -2817,6 +2817,10 @@ var PackFile = class _PackFile {
     const rank = this.findRank(offset);
     return rank === void 0 ? void 0 : this.index.oidAt(this.positionsByRank[rank]);
   }
+  /** Sorts the entries' offsets now rather than on the first read (see `sortOffsets`). */
+  prepare() {
+    this.sortedOffsets ?? this.sortOffsets();
+  }
   /** The ids of the pack's entries in the order of their offsets. */
   idsInPackOrder() {
     this.sortedOffsets ?? this.sortOffsets();
@@ -3087,6 +3091,14 @@ var ObjectStore = class _ObjectStore {
     }
     for (const loose of this.loose) for (const id of loose.ids()) ids.add(id);
     return [...ids];
+  }
+  /** Does now what the first read of each pack would do (a thread that is waiting for work anyway). */
+  prepare() {
+    for (const pack of this.packs) pack.prepare();
+  }
+  /** Objects in the packs, as their indexes count them (an object in two packs counts twice). */
+  get packedObjects() {
+    return this.packs.reduce((sum, pack) => sum + pack.index.count, 0);
   }
   async close() {
     if (this.closed) return;
@@ -3993,6 +4005,12 @@ var filters = {
 };
 var stores = /* @__PURE__ */ new Map();
 var CACHE_BYTES = 4 * 1024 * 1024;
+if (setup.gitdir)
+  storeFor(setup.gitdir).then(
+    (store) => store.prepare(),
+    () => {
+    }
+  );
 var closing = false;
 var queue = Promise.resolve();
 port.on("message", (message) => {

@@ -41,6 +41,8 @@ export interface WorkerSetup {
   readonly ruleSet: RuleSet;
   readonly allowPaths: readonly string[];
   readonly allowSecrets: readonly RegExp[];
+  /** A git directory whose object store the worker opens as it starts, before any batch comes. */
+  readonly gitdir?: string;
 }
 
 /** One item for a worker: where its bytes are, and its path (for allowlists and skips). */

@@ -34,6 +34,12 @@ const stores = new Map<string, Promise<ObjectStore>>();
  * ~10 MB lower.
  */
 const CACHE_BYTES = 4 * 1024 * 1024;
+// Opened (its packs' indexes parsed, their entries sorted) while the scan loop still has no blob to send.
+if (setup.gitdir)
+  storeFor(setup.gitdir).then(
+    (store) => store.prepare(),
+    () => {},
+  );
 let closing = false;
 /** Batches run one after another, in the order they came. */
 let queue: Promise<void> = Promise.resolve();

@@ -155,6 +155,7 @@ export async function scan(
     allowSecrets: filters.allowSecrets,
   };
   const loads = new Loads(source, options.parallel, setup, settle);
+  source.onLoadsAhead?.((gitdir) => loads.startEarly(gitdir));
   const lookahead = !source.load ? 1 : loads.mayUseWorkers ? LOOKAHEAD : READS_IN_FLIGHT;
   const iterator = source.items()[Symbol.asyncIterator]();
 
@@ -283,6 +284,17 @@ class Loads {
     const minBytes = this.parallel.minBytes ?? DEFAULT_MIN_BYTES;
     if (waiting < minItems && !(this.bytesHere >= minBytes && waiting >= 2)) return;
     this.pool = new WorkerPool(this.script, this.workers, this.setup, this.source.busy === true);
+  }
+
+  /** Starts the workers now (see Source.onLoadsAhead), each opening the object store of `gitdir`. */
+  startEarly(gitdir: string): void {
+    if (this.pool || !this.mayUseWorkers || !this.script || !this.setup) return;
+    this.pool = new WorkerPool(
+      this.script,
+      this.workers,
+      { ...this.setup, gitdir },
+      this.source.busy === true,
+    );
   }
 
   capacity(): number {

@@ -33,6 +33,11 @@ export interface HistoryOptions {
   readonly allObjects?: { allObjectIds(): Promise<string[]> };
   /** Blobs an earlier sweep found clean: yielded as such, not read again. */
   readonly cache?: ScanCache;
+  /**
+   * The sweep will surely read enough blobs to want the scan's workers (a large repository): they are
+   * started before the commits are read (Source.onLoadsAhead), unless a cached sweep is replayed.
+   */
+  readonly loadsAhead?: boolean;
 }
 
 const MAX_REFS = 10;
@@ -65,8 +70,12 @@ export function historySource(repo: Repository, trees: Trees, options: HistoryOp
     }
     return items;
   };
+  let announce: ((gitdir: string) => void) | undefined;
   return {
     busy: true,
+    onLoadsAhead: (callback) => {
+      announce = callback;
+    },
     async *items(): AsyncGenerator<SourceItem> {
       const refs = await selectRefs(repo, options.refs);
       if (cache && !options.allObjects) {
@@ -80,6 +89,7 @@ export function historySource(repo: Repository, trees: Trees, options: HistoryOp
         yield* replayItems(replay, loadItem);
         return;
       }
+      if (options.loadsAhead) announce?.(repo.commondir);
       const broken: BrokenObject[] = [];
       for (const ref of refs) {
         try {

@@ -71,6 +71,13 @@ export interface Source {
    * so that thread counts as one of the `--jobs` threads: the scan starts one worker fewer.
    */
   readonly busy?: boolean;
+  /**
+   * Called by the scan before it pulls the first item, with what the source calls once it knows that
+   * many blobs of a git directory will follow after work of its own (a history sweep reads every commit
+   * first): the scan then starts its workers at once, and they open that object store meanwhile, rather
+   * than start once the first blobs queue up and leave this thread waiting for them.
+   */
+  onLoadsAhead?(announce: (gitdir: string) => void): void;
   /** Reads a `load` item in this thread (with what the source has open); required to yield them. */
   load?(item: LoadItem): Promise<FileItem | SkipItem>;
   /** Called once after the last item with every finding, in source order; returns the findings to report. */

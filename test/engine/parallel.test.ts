@@ -215,6 +215,41 @@ describe('a history with a few hundred blobs', () => {
   }, 60_000);
 });
 
+describe('a history of many objects and few blobs', () => {
+  const tree = new TempTree();
+
+  beforeAll(() => {
+    // 2,600 commits that each rename one file, whose content is one of two blobs: over 5,000 objects
+    // (a commit and a root tree each), which start the workers before the commits are read, though two
+    // blobs to read would never start them.
+    const keys = new FakeKeys(5);
+    const contents = [`aws_access_key_id = ${keys.keyId()}\n`, 'nothing to see\n'];
+    const stream: string[] = [];
+    for (let i = 0; i < 2600; i++) {
+      const body = contents[i % 2] as string;
+      stream.push('commit refs/heads/main', `committer T <t@keysweep.invalid> ${1_700_000_000 + i} +0000`);
+      stream.push('data 6', 'rename');
+      if (i > 0) stream.push(`D file-${i - 1}.txt`);
+      stream.push(`M 100644 inline file-${i}.txt`, `data ${Buffer.byteLength(body)}`, body);
+    }
+    const repo = tree.path('repo');
+    execFileSync('git', ['init', '-q', repo], { env: GIT_ENV });
+    execFileSync('git', ['-C', repo, 'fast-import', '--quiet'], {
+      input: `${stream.join('\n')}\n`,
+      env: GIT_ENV,
+    });
+  }, 60_000);
+  afterAll(() => tree.remove());
+
+  test('history: workers started early, and the same report as in one thread', () => {
+    const single = expectSameForEveryJobs(['history', 'repo'], tree.root);
+    const report = JSON.parse(single.report);
+    expect(report.stats.commits).toBe(2600);
+    expect(report.stats.files).toBe(2);
+    expect(report.findings).toHaveLength(1);
+  }, 60_000);
+});
+
 describe('--jobs is a whole number of at least 1', () => {
   const tree = new TempTree();
   beforeAll(() => tree.write('a.txt', 'nothing here\n'));

@@ -194,6 +194,11 @@ export class PackFile {
       : this.index.oidAt((this.positionsByRank as Uint32Array)[rank] as number);
   }
 
+  /** Sorts the entries' offsets now rather than on the first read (see `sortOffsets`). */
+  prepare(): void {
+    this.sortedOffsets ?? this.sortOffsets();
+  }
+
   /** The ids of the pack's entries in the order of their offsets. */
   idsInPackOrder(): string[] {
     this.sortedOffsets ?? this.sortOffsets();

@@ -171,6 +171,16 @@ export class ObjectStore {
     return [...ids];
   }
 
+  /** Does now what the first read of each pack would do (a thread that is waiting for work anyway). */
+  prepare(): void {
+    for (const pack of this.packs) pack.prepare();
+  }
+
+  /** Objects in the packs, as their indexes count them (an object in two packs counts twice). */
+  get packedObjects(): number {
+    return this.packs.reduce((sum, pack) => sum + pack.index.count, 0);
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

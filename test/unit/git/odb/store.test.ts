@@ -78,6 +78,9 @@ describe('ObjectStore on a repository packed with OFS_DELTA, with loose objects'
     const ids = await store.allObjectIds();
     expect(new Set(ids).size).toBe(ids.length);
     expect([...ids].sort()).toEqual(repo.objects().map((object) => object.oid));
+    // the loose objects are not counted
+    expect(store.packedObjects).toBe(repo.packEntryTypes().size);
+    expect(store.packedObjects).toBeLessThan(ids.length);
   });
 
   it('answers absent objects with undefined and false', async () => {
