@@ -3326,20 +3326,44 @@ function readBlobItem(objects, item, spec) {
 // src/sources/read-file.ts
 var fs5 = __toESM(require("node:fs"));
 var FLAGS = fs5.constants.O_RDONLY | fs5.constants.O_NONBLOCK;
-function readFileItemSync(item, spec) {
+function readFileItemSync(item, spec, into) {
   let fd;
   try {
     fd = fs5.openSync(pathOf(spec), FLAGS);
     const stat = fs5.fstatSync(fd);
     if (!stat.isFile()) return skip(item, "special");
     if (stat.size > spec.maxFileSize) return skip(item, "tooLarge");
-    return { kind: "file", provenance: item.provenance, bytes: fs5.readFileSync(fd) };
+    const bytes = into ? into.read(fd, stat.size) : fs5.readFileSync(fd);
+    return { kind: "file", provenance: item.provenance, bytes };
   } catch (error) {
     return skip(item, "unreadable", `cannot read file (${code(error)})`);
   } finally {
     if (fd !== void 0) fs5.closeSync(fd);
   }
 }
+var ReadBuffer = class {
+  constructor(limit = 16 * 1024 * 1024) {
+    this.limit = limit;
+  }
+  limit;
+  buffer = Buffer.allocUnsafeSlow(0);
+  /**
+   * The bytes of the open regular file `fd`, which fstat said are `size`: fewer if it has shrunk since,
+   * no more if it has grown (as `fs.readFileSync` reads). Valid until the next call.
+   */
+  read(fd, size) {
+    if (size === 0 || size > this.limit) return fs5.readFileSync(fd);
+    if (size > this.buffer.length)
+      this.buffer = Buffer.allocUnsafeSlow(Math.min(this.limit, Math.max(size, 2 * this.buffer.length)));
+    let done = 0;
+    while (done < size) {
+      const read = fs5.readSync(fd, this.buffer, done, size - done, done);
+      if (read === 0) break;
+      done += read;
+    }
+    return this.buffer.subarray(0, done);
+  }
+};
 function pathOf(spec) {
   const { absolute } = spec;
   return typeof absolute === "string" ? absolute : Buffer.from(absolute.buffer, absolute.byteOffset, absolute.length);
@@ -4011,6 +4035,7 @@ if (setup.gitdir)
     () => {
     }
   );
+var reads = new ReadBuffer();
 var closing = false;
 var queue = Promise.resolve();
 port.on("message", (message) => {
@@ -4039,7 +4064,7 @@ async function runBatch(id, jobs) {
 }
 async function runJob(job) {
   const item = { kind: "load", provenance: { kind: "worktree", path: job.path }, spec: job.spec };
-  const loaded = job.spec.from === "file" ? readFileItemSync(item, job.spec) : readBlobItem(await storeFor(job.spec.gitdir), item, job.spec);
+  const loaded = job.spec.from === "file" ? readFileItemSync(item, job.spec, reads) : readBlobItem(await storeFor(job.spec.gitdir), item, job.spec);
   return loaded.kind === "skip" ? loaded : scanFile(loaded, setup.ruleSet, filters, false);
 }
 function storeFor(gitdir) {

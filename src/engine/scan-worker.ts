@@ -3,7 +3,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { compilePaths } from '../filter/allowlist';
 import { ObjectStore } from '../git/odb';
 import { readBlobItem } from '../sources/read-blob';
-import { readFileItemSync } from '../sources/read-file';
+import { ReadBuffer, readFileItemSync } from '../sources/read-file';
 import type { LoadItem } from '../sources/source';
 import type { FragmentFilters } from './fragment';
 import type { FromWorker, Job, JobOutcome, ToWorker, WorkerSetup } from './parallel';
@@ -40,6 +40,8 @@ if (setup.gitdir)
     (store) => store.prepare(),
     () => {},
   );
+/** Every file is read into it: a batch's items are read and scanned one at a time, and no outcome holds bytes. */
+const reads = new ReadBuffer();
 let closing = false;
 /** Batches run one after another, in the order they came. */
 let queue: Promise<void> = Promise.resolve();
@@ -74,7 +76,7 @@ async function runJob(job: Job): Promise<JobOutcome> {
   const item: LoadItem = { kind: 'load', provenance: { kind: 'worktree', path: job.path }, spec: job.spec };
   const loaded =
     job.spec.from === 'file'
-      ? readFileItemSync(item, job.spec)
+      ? readFileItemSync(item, job.spec, reads)
       : readBlobItem(await storeFor(job.spec.gitdir), item, job.spec);
   return loaded.kind === 'skip' ? loaded : scanFile(loaded, setup.ruleSet, filters, false);
 }
