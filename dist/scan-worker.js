@@ -2672,6 +2672,25 @@ var PackIndex = class _PackIndex {
     const at = this.tableStart(OID_BYTES + 8) + 8 * index;
     return this.buf.readUInt32BE(at) * 2 ** 32 + this.buf.readUInt32BE(at + 4);
   }
+  /**
+   * For sorting the entries by offset with one native sort: each entry's `offset * slots + position`, an
+   * exact double, read in one pass straight from the offset table. Undefined for a version 1 index (its
+   * offsets sit between the ids) and when an offset is `limit` or more, or a large-offset reference.
+   * (Through `offsetAt`, the same took three times as long in a process's first, unoptimized pass.)
+   */
+  offsetKeys(slots, limit) {
+    if (this.version !== 2 || limit > 2 ** 31) return void 0;
+    const { buf, count } = this;
+    const start = this.tableStart(OID_BYTES + 4);
+    const keys = new Float64Array(count);
+    for (let position = 0; position < count; position++) {
+      const at = start + 4 * position;
+      const offset = buf[at] * 16777216 + (buf[at + 1] << 16 | buf[at + 2] << 8 | buf[at + 3]);
+      if (offset >= limit) return void 0;
+      keys[position] = offset * slots + position;
+    }
+    return keys;
+  }
   /** The CRC-32 of the entry's bytes in the pack (version 2 only). */
   crcAt(position) {
     return this.version === 2 ? this.buf.readUInt32BE(this.tableStart(OID_BYTES) + 4 * position) : void 0;
@@ -2880,18 +2899,10 @@ var PackFile = class _PackFile {
    */
   sortOffsets() {
     const count = this.index.count;
-    const offsets = new Float64Array(count);
-    let packable = count <= POSITION_SLOTS;
-    for (let p = 0; p < count; p++) {
-      const offset = this.index.offsetAt(p) ?? Number.POSITIVE_INFINITY;
-      offsets[p] = offset;
-      if (!(offset < MAX_PACKED_OFFSET)) packable = false;
-    }
     const sorted = new Float64Array(count);
     const positions = new Uint32Array(count);
-    if (packable) {
-      const keys = new Float64Array(count);
-      for (let p = 0; p < count; p++) keys[p] = offsets[p] * POSITION_SLOTS + p;
+    const keys = count <= POSITION_SLOTS ? this.index.offsetKeys(POSITION_SLOTS, MAX_PACKED_OFFSET) : void 0;
+    if (keys) {
       keys.sort();
       for (let rank = 0; rank < count; rank++) {
         const key = keys[rank];
@@ -2900,6 +2911,8 @@ var PackFile = class _PackFile {
         positions[rank] = position;
       }
     } else {
+      const offsets = new Float64Array(count);
+      for (let p = 0; p < count; p++) offsets[p] = this.index.offsetAt(p) ?? Number.POSITIVE_INFINITY;
       sorted.set(offsets);
       sorted.sort();
       for (let p = 0; p < count; p++) positions[lowerBound(sorted, offsets[p])] = p;

@@ -265,19 +265,11 @@ export class PackFile {
    */
   private sortOffsets(): Float64Array {
     const count = this.index.count;
-    const offsets = new Float64Array(count);
-    // A damaged large-offset reference sorts last and is reported when that entry is read.
-    let packable = count <= POSITION_SLOTS;
-    for (let p = 0; p < count; p++) {
-      const offset = this.index.offsetAt(p) ?? Number.POSITIVE_INFINITY;
-      offsets[p] = offset;
-      if (!(offset < MAX_PACKED_OFFSET)) packable = false;
-    }
     const sorted = new Float64Array(count);
     const positions = new Uint32Array(count);
-    if (packable) {
-      const keys = new Float64Array(count);
-      for (let p = 0; p < count; p++) keys[p] = (offsets[p] as number) * POSITION_SLOTS + p;
+    const keys =
+      count <= POSITION_SLOTS ? this.index.offsetKeys(POSITION_SLOTS, MAX_PACKED_OFFSET) : undefined;
+    if (keys) {
       keys.sort();
       for (let rank = 0; rank < count; rank++) {
         const key = keys[rank] as number;
@@ -286,6 +278,9 @@ export class PackFile {
         positions[rank] = position;
       }
     } else {
+      // A damaged large-offset reference sorts last and is reported when that entry is read.
+      const offsets = new Float64Array(count);
+      for (let p = 0; p < count; p++) offsets[p] = this.index.offsetAt(p) ?? Number.POSITIVE_INFINITY;
       sorted.set(offsets);
       sorted.sort();
       for (let p = 0; p < count; p++) positions[lowerBound(sorted, offsets[p] as number)] = p;

@@ -95,6 +95,29 @@ export class PackIndex {
     return this.buf.readUInt32BE(at) * 2 ** 32 + this.buf.readUInt32BE(at + 4);
   }
 
+  /**
+   * For sorting the entries by offset with one native sort: each entry's `offset * slots + position`, an
+   * exact double, read in one pass straight from the offset table. Undefined for a version 1 index (its
+   * offsets sit between the ids) and when an offset is `limit` or more, or a large-offset reference.
+   * (Through `offsetAt`, the same took three times as long in a process's first, unoptimized pass.)
+   */
+  offsetKeys(slots: number, limit: number): Float64Array | undefined {
+    if (this.version !== 2 || limit > 2 ** 31) return undefined;
+    const { buf, count } = this;
+    const start = this.tableStart(OID_BYTES + 4);
+    const keys = new Float64Array(count);
+    for (let position = 0; position < count; position++) {
+      const at = start + 4 * position;
+      // big-endian, read byte by byte: readUInt32BE is a call per entry
+      const offset =
+        (buf[at] as number) * 0x1000000 +
+        (((buf[at + 1] as number) << 16) | ((buf[at + 2] as number) << 8) | (buf[at + 3] as number));
+      if (offset >= limit) return undefined; // (a large-offset reference has the top bit set)
+      keys[position] = offset * slots + position;
+    }
+    return keys;
+  }
+
   /** The CRC-32 of the entry's bytes in the pack (version 2 only). */
   crcAt(position: number): number | undefined {
     return this.version === 2 ? this.buf.readUInt32BE(this.tableStart(OID_BYTES) + 4 * position) : undefined;

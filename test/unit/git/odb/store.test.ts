@@ -3,6 +3,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import git from 'isomorphic-git';
 import { type GitObject, ObjectStore, TOO_LARGE } from '../../../../src/git/odb';
+import { PackIndex } from '../../../../src/git/odb/pack-index';
 import { historyRepo, Repo, random, refDeltaRepo } from './fixture';
 
 const OFS_DELTA = 6;
@@ -72,6 +73,21 @@ describe('ObjectStore on a repository packed with OFS_DELTA, with loose objects'
     } finally {
       await small.close();
     }
+  });
+
+  it("sorts a pack's entries by offset from keys read straight from its index", () => {
+    const [idx] = repo.packFiles('.idx');
+    const index = PackIndex.parse(fs.readFileSync(idx as string), 'test.idx');
+    const slots = 2 ** 24;
+    const keys = index.offsetKeys(slots, 2 ** 29) as Float64Array;
+    const byOid = new Map(repo.indexEntries(idx as string).map((entry) => [entry.oid, entry.offset]));
+    expect(keys).toHaveLength(byOid.size);
+    keys.forEach((key, position) => {
+      expect(key % slots).toBe(position);
+      expect((key - position) / slots).toBe(byOid.get(index.oidAt(position)));
+    });
+    // an offset at or over the limit: the caller sorts the slower way
+    expect(index.offsetKeys(slots, Math.max(...byOid.values()))).toBeUndefined();
   });
 
   it('lists every object id once', async () => {
