@@ -4043,11 +4043,8 @@ var filters = {
 var stores = /* @__PURE__ */ new Map();
 var CACHE_BYTES = 4 * 1024 * 1024;
 if (setup.gitdir)
-  storeFor(setup.gitdir).then(
-    (store) => store.prepare(),
-    () => {
-    }
-  );
+  storeFor(setup.gitdir).then((store) => store.prepare()).catch(() => {
+  });
 var reads = new ReadBuffer();
 var closing = false;
 var queue = Promise.resolve();

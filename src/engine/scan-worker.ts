@@ -35,11 +35,11 @@ const stores = new Map<string, Promise<ObjectStore>>();
  */
 const CACHE_BYTES = 4 * 1024 * 1024;
 // Opened (its packs' indexes parsed, their entries sorted) while the scan loop still has no blob to send.
+// A failure here is left for the first job that reads from the store to report.
 if (setup.gitdir)
-  storeFor(setup.gitdir).then(
-    (store) => store.prepare(),
-    () => {},
-  );
+  storeFor(setup.gitdir)
+    .then((store) => store.prepare())
+    .catch(() => {});
 /** Every file is read into it: a batch's items are read and scanned one at a time, and no outcome holds bytes. */
 const reads = new ReadBuffer();
 let closing = false;

@@ -289,12 +289,8 @@ class Loads {
   /** Starts the workers now (see Source.onLoadsAhead), each opening the object store of `gitdir`. */
   startEarly(gitdir: string): void {
     if (this.pool || !this.mayUseWorkers || !this.script || !this.setup) return;
-    this.pool = new WorkerPool(
-      this.script,
-      this.workers,
-      { ...this.setup, gitdir },
-      this.source.busy === true,
-    );
+    const setup = { ...this.setup, gitdir };
+    this.pool = new WorkerPool(this.script, this.workers, setup, this.source.busy === true);
   }
 
   capacity(): number {
