@@ -1819,6 +1819,35 @@ var require_picomatch2 = __commonJS({
   }
 });
 
+// src/git/odb/types.ts
+function oidBytes(oid) {
+  const bytes = Buffer.from(oid, "hex");
+  if (oid.length !== 2 * OID_BYTES || bytes.length !== OID_BYTES)
+    throw new TypeError(`not a SHA-1 object id: "${oid.slice(0, 80)}"`);
+  return bytes;
+}
+function isObjectType(name) {
+  return name === "commit" || name === "tree" || name === "blob" || name === "tag";
+}
+var PACK_TYPES, TOO_LARGE, OFS_DELTA, REF_DELTA, OID_BYTES;
+var init_types = __esm({
+  "src/git/odb/types.ts"() {
+    "use strict";
+    PACK_TYPES = [
+      void 0,
+      "commit",
+      "tree",
+      "blob",
+      "tag",
+      void 0
+    ];
+    TOO_LARGE = /* @__PURE__ */ Symbol("over the size limit");
+    OFS_DELTA = 6;
+    REF_DELTA = 7;
+    OID_BYTES = 20;
+  }
+});
+
 // src/engine/wasm.ts
 function uleb(value) {
   const bytes = [];
@@ -2007,7 +2036,7 @@ var init_keyword_bytes = __esm({
 
 // src/types.ts
 var MIN_RUN;
-var init_types = __esm({
+var init_types2 = __esm({
   "src/types.ts"() {
     "use strict";
     MIN_RUN = 16;
@@ -2092,7 +2121,7 @@ var CLASS_AT, UNITS_AT, OUT_AT, OUT_PAIRS, TEXT_AT2, compiled2;
 var init_byte_runs = __esm({
   "src/engine/byte-runs.ts"() {
     "use strict";
-    init_types();
+    init_types2();
     init_wasm();
     CLASS_AT = 8;
     UNITS_AT = CLASS_AT + 256;
@@ -2102,60 +2131,33 @@ var init_byte_runs = __esm({
   }
 });
 
-// src/engine/scan-worker.ts
-var import_node_perf_hooks = require("node:perf_hooks");
-var import_node_worker_threads = require("node:worker_threads");
-
-// src/filter/allowlist.ts
-var INLINE_ALLOW = "keysweep:allow";
-function compilePaths(globs) {
-  if (globs.length === 0) return () => false;
-  const picomatch = require_picomatch2();
-  return picomatch([...globs], { dot: true });
-}
-function suppressionOf(match, allowedPath, secrets, text, lines) {
-  if (allowedPath) return "allow-path";
-  if (secrets.some((allowed) => allowed.test(match.secret))) return "allow-secret";
-  if (text !== void 0 && hasInlineAllow(text, match, lines)) return "allow-inline";
-  return void 0;
-}
-function hasInlineAllow(text, match, lines) {
-  return matchedLines(text, match, lines).includes(INLINE_ALLOW);
-}
-function matchedLines(text, match, lines) {
-  const first = lines.lineOf(match.start);
-  const last = lines.lineOf(match.end - 1);
-  return text.slice(lines.lineStart(first), lines.lineEnd(last));
-}
-
 // src/git/odb/errors.ts
-var CorruptObjectError = class extends Error {
-  oid;
-  constructor(oid, file, problem, options) {
-    super(`object ${oid} in ${file}: ${problem}`, options);
-    this.name = "CorruptObjectError";
-    this.oid = oid;
+var CorruptObjectError, Damage;
+var init_errors = __esm({
+  "src/git/odb/errors.ts"() {
+    "use strict";
+    CorruptObjectError = class extends Error {
+      oid;
+      constructor(oid, file, problem, options) {
+        super(`object ${oid} in ${file}: ${problem}`, options);
+        this.name = "CorruptObjectError";
+        this.oid = oid;
+      }
+    };
+    Damage = class extends Error {
+      constructor(file, problem, cause) {
+        super(`${file}: ${problem}`, cause === void 0 ? void 0 : { cause });
+        this.file = file;
+        this.problem = problem;
+        this.name = "Damage";
+      }
+      file;
+      problem;
+    };
   }
-};
-var Damage = class extends Error {
-  constructor(file, problem, cause) {
-    super(`${file}: ${problem}`, cause === void 0 ? void 0 : { cause });
-    this.file = file;
-    this.problem = problem;
-    this.name = "Damage";
-  }
-  file;
-  problem;
-};
-
-// src/git/odb/store.ts
-var fs4 = __toESM(require("node:fs"));
-var import_node_path3 = __toESM(require("node:path"));
+});
 
 // src/git/odb/alternates.ts
-var fs = __toESM(require("node:fs"));
-var import_node_path = __toESM(require("node:path"));
-var MAX_DEPTH = 5;
 async function objectDirectories(objects) {
   const found = [{ path: objects, display: "objects" }];
   const seen2 = /* @__PURE__ */ new Set([await realpath(objects)]);
@@ -2176,7 +2178,7 @@ async function objectDirectories(objects) {
 async function readAlternates(objects) {
   let text;
   try {
-    text = await fs.promises.readFile(import_node_path.default.join(objects, "info", "alternates"), "utf8");
+    text = await fs2.promises.readFile(import_node_path.default.join(objects, "info", "alternates"), "utf8");
   } catch {
     return [];
   }
@@ -2206,17 +2208,22 @@ function unquote(quoted) {
 }
 async function realpath(dir) {
   try {
-    return await fs.promises.realpath(dir);
+    return await fs2.promises.realpath(dir);
   } catch {
     return void 0;
   }
 }
+var fs2, import_node_path, MAX_DEPTH;
+var init_alternates = __esm({
+  "src/git/odb/alternates.ts"() {
+    "use strict";
+    fs2 = __toESM(require("node:fs"));
+    import_node_path = __toESM(require("node:path"));
+    MAX_DEPTH = 5;
+  }
+});
 
 // src/git/odb/delta.ts
-var import_node_buffer = require("node:buffer");
-var MAX_LENGTH = import_node_buffer.constants.MAX_LENGTH;
-var DeltaProblem = class extends Error {
-};
 function readDeltaSizes(delta) {
   const base = readSize(delta, 0);
   const result = readSize(delta, base.next);
@@ -2289,15 +2296,18 @@ function byteAt(delta, i) {
   if (byte === void 0) throw new DeltaProblem("delta ends inside an instruction");
   return byte;
 }
-
-// src/git/odb/loose.ts
-var fs2 = __toESM(require("node:fs"));
-var import_node_path2 = __toESM(require("node:path"));
+var import_node_buffer2, MAX_LENGTH, DeltaProblem;
+var init_delta = __esm({
+  "src/git/odb/delta.ts"() {
+    "use strict";
+    import_node_buffer2 = require("node:buffer");
+    MAX_LENGTH = import_node_buffer2.constants.MAX_LENGTH;
+    DeltaProblem = class extends Error {
+    };
+  }
+});
 
 // src/git/odb/inflate.ts
-var zlib = __toESM(require("node:zlib"));
-var MAX_DEFLATE_RATIO = 1032;
-var MAX_CHUNK = 8 * 1024 * 1024;
 function inflateExact(compressed, size, headerLength = 0) {
   if (size > (compressed.length + 1) * MAX_DEFLATE_RATIO) {
     return {
@@ -2307,7 +2317,7 @@ function inflateExact(compressed, size, headerLength = 0) {
   }
   if (size <= REUSE_LIMIT) {
     const data2 = reused.inflate(compressed, size);
-    if (data2 === TOO_LARGE)
+    if (data2 === TOO_LARGE2)
       return { ok: false, problem: `inflates to more than the ${size - headerLength} bytes its header says` };
     if (data2 !== void 0) return checkedSize(data2, size, headerLength);
   }
@@ -2330,53 +2340,6 @@ function checkedSize(data, size, headerLength) {
   }
   return { ok: true, data };
 }
-var REUSE_LIMIT = 1024 * 1024;
-var TOO_LARGE = /* @__PURE__ */ Symbol("too large");
-var ReusedInflater = class {
-  engine;
-  handle;
-  state;
-  unavailable = false;
-  /** `size` bytes from `compressed`, or TOO_LARGE, or undefined if zlib refused it (or cannot be reused). */
-  inflate(compressed, size) {
-    if (!this.handle && !this.open()) return void 0;
-    const handle = this.handle;
-    const state = this.state;
-    const output = Buffer.allocUnsafe(size + 1);
-    try {
-      handle.reset();
-      handle.writeSync(zlib.constants.Z_FINISH, compressed, 0, compressed.length, output, 0, size + 1);
-    } catch {
-      this.engine.close();
-      this.handle = void 0;
-      return void 0;
-    }
-    if (this.engine.destroyed) {
-      this.handle = void 0;
-      return void 0;
-    }
-    const produced = size + 1 - state[0];
-    return produced > size ? TOO_LARGE : output.subarray(0, produced);
-  }
-  open() {
-    if (this.unavailable) return false;
-    const engine = zlib.createInflate();
-    const internals = engine;
-    const handle = internals._handle;
-    if (typeof handle?.writeSync !== "function" || typeof handle.reset !== "function" || !(internals._writeState instanceof Uint32Array)) {
-      this.unavailable = true;
-      engine.close();
-      return false;
-    }
-    engine.on("error", () => {
-    });
-    this.engine = engine;
-    this.handle = handle;
-    this.state = internals._writeState;
-    return true;
-  }
-};
-var reused = new ReusedInflater();
 function inflatePrefix(prefix) {
   try {
     return zlib.inflateSync(prefix, { finishFlush: zlib.constants.Z_SYNC_FLUSH, chunkSize: 1024 });
@@ -2397,110 +2360,64 @@ function describeFailure(error, size) {
     cause: error
   };
 }
-
-// src/git/odb/types.ts
-var PACK_TYPES = [
-  void 0,
-  "commit",
-  "tree",
-  "blob",
-  "tag",
-  void 0
-];
-var TOO_LARGE2 = /* @__PURE__ */ Symbol("over the size limit");
-var OFS_DELTA = 6;
-var REF_DELTA = 7;
-var OID_BYTES = 20;
-function oidBytes(oid) {
-  const bytes = Buffer.from(oid, "hex");
-  if (oid.length !== 2 * OID_BYTES || bytes.length !== OID_BYTES)
-    throw new TypeError(`not a SHA-1 object id: "${oid.slice(0, 80)}"`);
-  return bytes;
-}
-function isObjectType(name) {
-  return name === "commit" || name === "tree" || name === "blob" || name === "tag";
-}
+var zlib, MAX_DEFLATE_RATIO, MAX_CHUNK, REUSE_LIMIT, TOO_LARGE2, ReusedInflater, reused;
+var init_inflate = __esm({
+  "src/git/odb/inflate.ts"() {
+    "use strict";
+    zlib = __toESM(require("node:zlib"));
+    MAX_DEFLATE_RATIO = 1032;
+    MAX_CHUNK = 8 * 1024 * 1024;
+    REUSE_LIMIT = 1024 * 1024;
+    TOO_LARGE2 = /* @__PURE__ */ Symbol("too large");
+    ReusedInflater = class {
+      engine;
+      handle;
+      state;
+      unavailable = false;
+      /** `size` bytes from `compressed`, or TOO_LARGE, or undefined if zlib refused it (or cannot be reused). */
+      inflate(compressed, size) {
+        if (!this.handle && !this.open()) return void 0;
+        const handle = this.handle;
+        const state = this.state;
+        const output = Buffer.allocUnsafe(size + 1);
+        try {
+          handle.reset();
+          handle.writeSync(zlib.constants.Z_FINISH, compressed, 0, compressed.length, output, 0, size + 1);
+        } catch {
+          this.engine.close();
+          this.handle = void 0;
+          return void 0;
+        }
+        if (this.engine.destroyed) {
+          this.handle = void 0;
+          return void 0;
+        }
+        const produced = size + 1 - state[0];
+        return produced > size ? TOO_LARGE2 : output.subarray(0, produced);
+      }
+      open() {
+        if (this.unavailable) return false;
+        const engine = zlib.createInflate();
+        const internals = engine;
+        const handle = internals._handle;
+        if (typeof handle?.writeSync !== "function" || typeof handle.reset !== "function" || !(internals._writeState instanceof Uint32Array)) {
+          this.unavailable = true;
+          engine.close();
+          return false;
+        }
+        engine.on("error", () => {
+        });
+        this.engine = engine;
+        this.handle = handle;
+        this.state = internals._writeState;
+        return true;
+      }
+    };
+    reused = new ReusedInflater();
+  }
+});
 
 // src/git/odb/loose.ts
-var MAX_HEADER = 32;
-var HEX38 = /^[0-9a-f]{38}$/;
-var LooseObjects = class {
-  /** `display` names the objects directory in error messages (`objects`, or an alternate's path). */
-  constructor(dir, display) {
-    this.dir = dir;
-    this.display = display;
-  }
-  dir;
-  display;
-  listings = /* @__PURE__ */ new Map();
-  has(oid) {
-    return this.listing(oid.slice(0, 2)).has(oid.slice(2));
-  }
-  read(oid) {
-    if (!this.has(oid)) return void 0;
-    let file;
-    try {
-      file = fs2.readFileSync(this.file(oid));
-    } catch (error) {
-      if (isMissing(error)) return void 0;
-      throw error;
-    }
-    const header = findHeader((length) => file.subarray(0, length));
-    if (typeof header === "string") throw new Damage(this.name(oid), header);
-    const inflated = inflateExact(file, header.length + header.size, header.length);
-    if (!inflated.ok) throw new Damage(this.name(oid), inflated.problem, inflated.cause);
-    return { type: header.type, data: inflated.data.subarray(header.length) };
-  }
-  /** Type and size from the header, inflating only a prefix of the file. */
-  info(oid) {
-    if (!this.has(oid)) return void 0;
-    let fd;
-    try {
-      fd = fs2.openSync(this.file(oid), "r");
-    } catch (error) {
-      if (isMissing(error)) return void 0;
-      throw error;
-    }
-    try {
-      const header = findHeader((length) => {
-        const prefix = Buffer.allocUnsafe(length);
-        return prefix.subarray(0, fs2.readSync(fd, prefix, 0, length, 0));
-      });
-      if (typeof header === "string") throw new Damage(this.name(oid), header);
-      return { type: header.type, size: header.size };
-    } finally {
-      fs2.closeSync(fd);
-    }
-  }
-  /** Every loose object id (lists all 256 fan-out directories). */
-  ids() {
-    const ids = [];
-    for (let i = 0; i < 256; i++) {
-      const prefix = i.toString(16).padStart(2, "0");
-      for (const rest of this.listing(prefix)) ids.push(prefix + rest);
-    }
-    return ids;
-  }
-  listing(prefix) {
-    let names = this.listings.get(prefix);
-    if (!names) {
-      names = /* @__PURE__ */ new Set();
-      try {
-        for (const name of fs2.readdirSync(import_node_path2.default.join(this.dir, prefix))) if (HEX38.test(name)) names.add(name);
-      } catch (error) {
-        if (!isMissing(error)) throw error;
-      }
-      this.listings.set(prefix, names);
-    }
-    return names;
-  }
-  file(oid) {
-    return import_node_path2.default.join(this.dir, oid.slice(0, 2), oid.slice(2));
-  }
-  name(oid) {
-    return `${this.display}/${oid.slice(0, 2)}/${oid.slice(2)}`;
-  }
-};
 function findHeader(prefixOf) {
   let header = "empty file";
   for (const length of [64, 1024]) {
@@ -2528,401 +2445,282 @@ function isMissing(error) {
   const code2 = error.code;
   return code2 === "ENOENT" || code2 === "ENOTDIR";
 }
-
-// src/git/odb/lru.ts
-var ByteLru = class {
-  constructor(limit) {
-    this.limit = limit;
-  }
-  limit;
-  nodes = /* @__PURE__ */ new Map();
-  oldest;
-  newest;
-  bytes = 0;
-  get(key) {
-    const node = this.nodes.get(key);
-    if (node === void 0) return void 0;
-    this.unlink(node);
-    this.append(node);
-    return node.value;
-  }
-  /** Caches `value` unless it is larger than the whole budget. */
-  set(key, value) {
-    const size = value.data.length;
-    if (size > this.limit) return;
-    const old = this.nodes.get(key);
-    if (old !== void 0) this.remove(old);
-    const node = { key, value, older: void 0, newer: void 0 };
-    this.nodes.set(key, node);
-    this.append(node);
-    this.bytes += size;
-    while (this.bytes > this.limit && this.oldest !== void 0) this.remove(this.oldest);
-  }
-  /** Bytes held, for tests. */
-  get size() {
-    return this.bytes;
-  }
-  clear() {
-    this.nodes.clear();
-    this.oldest = void 0;
-    this.newest = void 0;
-    this.bytes = 0;
-  }
-  remove(node) {
-    this.unlink(node);
-    this.nodes.delete(node.key);
-    this.bytes -= node.value.data.length;
-  }
-  unlink(node) {
-    if (node.older) node.older.newer = node.newer;
-    else this.oldest = node.newer;
-    if (node.newer) node.newer.older = node.older;
-    else this.newest = node.older;
-    node.older = void 0;
-    node.newer = void 0;
-  }
-  append(node) {
-    node.older = this.newest;
-    if (this.newest) this.newest.newer = node;
-    else this.oldest = node;
-    this.newest = node;
-  }
-};
-
-// src/git/odb/pack-file.ts
-var fs3 = __toESM(require("node:fs"));
-var zlib2 = __toESM(require("node:zlib"));
-
-// src/git/odb/pack-index.ts
-var V2_MAGIC = 4285812579;
-var FANOUT_BYTES = 256 * 4;
-var TRAILER_BYTES = 2 * OID_BYTES;
-var PackIndex = class _PackIndex {
-  constructor(buf, fanout, count, version, largeOffsets) {
-    this.buf = buf;
-    this.fanout = fanout;
-    this.count = count;
-    this.version = version;
-    this.largeOffsets = largeOffsets;
-    this.packChecksum = buf.subarray(buf.length - TRAILER_BYTES, buf.length - OID_BYTES);
-  }
-  buf;
-  fanout;
-  count;
-  version;
-  largeOffsets;
-  /** The pack's trailing checksum as the index recorded it; the pack must end with the same bytes. */
-  packChecksum;
-  /** `name` is used in error messages only. */
-  static parse(buf, name) {
-    const version = buf.length >= 8 && buf.readUInt32BE(0) === V2_MAGIC ? buf.readUInt32BE(4) : 1;
-    const v1 = version === 1 && buf.length >= 8 ? "no version 2 signature, and as a version 1 index: " : "";
-    const fail = (problem) => new Error(`${name}: bad pack index: ${v1}${problem}`);
-    if (version !== 1 && version !== 2) throw fail(`unsupported version ${version}`);
-    const fanoutStart = version === 2 ? 8 : 0;
-    if (buf.length < fanoutStart + FANOUT_BYTES + TRAILER_BYTES)
-      throw fail(`file is ${buf.length} bytes, too short to hold the fanout table`);
-    const fanout = new Uint32Array(256);
-    for (let i = 0; i < 256; i++) {
-      const value = buf.readUInt32BE(fanoutStart + 4 * i);
-      if (i > 0 && value < fanout[i - 1]) throw fail("fanout table is not sorted");
-      fanout[i] = value;
-    }
-    const count = fanout[255];
-    const entryBytes = version === 2 ? OID_BYTES + 8 : OID_BYTES + 4;
-    const minimum = fanoutStart + FANOUT_BYTES + count * entryBytes + TRAILER_BYTES;
-    if (buf.length < minimum)
-      throw fail(`file is ${buf.length} bytes, shorter than the ${minimum} its ${count} objects need`);
-    const extra = buf.length - minimum;
-    if (version === 1 ? extra !== 0 : extra % 8 !== 0 || extra / 8 > count)
-      throw fail(`file is ${buf.length} bytes, which does not fit its ${count} objects`);
-    return new _PackIndex(buf, fanout, count, version, extra / 8);
-  }
-  /** The position of `oid` (20 bytes) in the index, or -1. */
-  find(oid) {
-    const first = oid[0];
-    let lo = first === 0 ? 0 : this.fanout[first - 1];
-    let hi = this.fanout[first];
-    const head = oid.readUInt32BE(0);
-    while (lo < hi) {
-      const mid = lo + hi >>> 1;
-      const at = this.oidStart(mid);
-      const word = this.buf.readUInt32BE(at);
-      const order2 = word !== head ? word - head : this.buf.compare(oid, 4, OID_BYTES, at + 4, at + OID_BYTES);
-      if (order2 === 0) return mid;
-      if (order2 < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    return -1;
-  }
-  oidAt(position) {
-    const at = this.oidStart(position);
-    return this.buf.toString("hex", at, at + OID_BYTES);
-  }
-  /**
-   * The entry's offset in the pack; undefined when a large-offset reference points past the table (a
-   * damaged index, reported against the object by the caller).
-   */
-  offsetAt(position) {
-    if (this.version === 1) return this.buf.readUInt32BE(FANOUT_BYTES + position * (OID_BYTES + 4));
-    const small = this.buf.readUInt32BE(this.tableStart(OID_BYTES + 4) + 4 * position);
-    if (!(small & 2147483648)) return small;
-    const index = small & 2147483647;
-    if (index >= this.largeOffsets) return void 0;
-    const at = this.tableStart(OID_BYTES + 8) + 8 * index;
-    return this.buf.readUInt32BE(at) * 2 ** 32 + this.buf.readUInt32BE(at + 4);
-  }
-  /**
-   * For sorting the entries by offset with one native sort: each entry's `offset * slots + position`, an
-   * exact double, read in one pass straight from the offset table. Undefined for a version 1 index (its
-   * offsets sit between the ids) and when an offset is `limit` or more, or a large-offset reference.
-   * (Through `offsetAt`, the same took three times as long in a process's first, unoptimized pass.)
-   */
-  offsetKeys(slots, limit) {
-    if (this.version !== 2 || limit > 2 ** 31) return void 0;
-    const { buf, count } = this;
-    const start = this.tableStart(OID_BYTES + 4);
-    const keys = new Float64Array(count);
-    for (let position = 0; position < count; position++) {
-      const at = start + 4 * position;
-      const offset = buf[at] * 16777216 + (buf[at + 1] << 16 | buf[at + 2] << 8 | buf[at + 3]);
-      if (offset >= limit) return void 0;
-      keys[position] = offset * slots + position;
-    }
-    return keys;
-  }
-  /** The CRC-32 of the entry's bytes in the pack (version 2 only). */
-  crcAt(position) {
-    return this.version === 2 ? this.buf.readUInt32BE(this.tableStart(OID_BYTES) + 4 * position) : void 0;
-  }
-  /** Where the ids of a version 2 index end and the tables after them begin, by bytes per object before. */
-  tableStart(bytesPerObjectBefore) {
-    return 8 + FANOUT_BYTES + this.count * bytesPerObjectBefore;
-  }
-  oidStart(position) {
-    return this.version === 2 ? 8 + FANOUT_BYTES + position * OID_BYTES : FANOUT_BYTES + position * (OID_BYTES + 4) + 4;
-  }
-};
-
-// src/git/odb/pack-file.ts
-var HEADER_BYTES = 12;
-var TRAILER_BYTES2 = OID_BYTES;
-var MAX_ENTRY_HEADER = 32;
-var DELTA_SIZES_SHORT = 64;
-var DELTA_SIZES_LONG = 1024;
-var SCRATCH_LIMIT = 1024 * 1024;
-var WHOLE_DELTA_LIMIT = 64 * 1024;
-var crc322 = zlib2.crc32;
-var PackFile = class _PackFile {
-  constructor(index, name, handle, fileSize, unusable, note) {
-    this.index = index;
-    this.name = name;
-    this.handle = handle;
-    this.fileSize = fileSize;
-    this.unusable = unusable;
-    this.note = note;
-  }
-  index;
-  name;
-  handle;
-  fileSize;
-  unusable;
-  note;
-  sortedOffsets;
-  /** Index position of the entry at each rank in `sortedOffsets`. */
-  positionsByRank;
-  /** Type code (1-4) of the object at each rank once known (0 before), so `info` walks a chain once. */
-  typesByRank;
-  scratch = Buffer.allocUnsafe(0);
-  /** Opens the pack and parses its index; a bad index throws, a damaged pack is reported per object. */
-  static async open(packPath, idxPath, name) {
-    const index = PackIndex.parse(await fs3.promises.readFile(idxPath), name.replace(/\.pack$/, ".idx"));
-    const handle = await fs3.promises.open(packPath, "r");
-    try {
-      const { size } = await handle.stat();
-      let unusable;
-      let note = "";
-      if (size < HEADER_BYTES + TRAILER_BYTES2) {
-        unusable = `pack file is ${size} bytes, too short to be a pack (truncated?)`;
-      } else {
-        const head = Buffer.alloc(HEADER_BYTES);
-        const trailer = Buffer.alloc(TRAILER_BYTES2);
-        await handle.read(head, 0, HEADER_BYTES, 0);
-        await handle.read(trailer, 0, TRAILER_BYTES2, size - TRAILER_BYTES2);
-        const version = head.readUInt32BE(4);
-        if (head.toString("latin1", 0, 4) !== "PACK" || version !== 2 && version !== 3) {
-          unusable = "not a pack file (bad signature or unknown version)";
-        } else if (head.readUInt32BE(8) !== index.count) {
-          note = ` (the pack holds ${head.readUInt32BE(8)} objects but its index ${index.count})`;
-        } else if (!trailer.equals(index.packChecksum)) {
-          note = " (the pack does not end with the checksum its index records: truncated or replaced?)";
+var fs3, import_node_path2, MAX_HEADER, HEX38, LooseObjects;
+var init_loose = __esm({
+  "src/git/odb/loose.ts"() {
+    "use strict";
+    fs3 = __toESM(require("node:fs"));
+    import_node_path2 = __toESM(require("node:path"));
+    init_errors();
+    init_inflate();
+    init_types();
+    MAX_HEADER = 32;
+    HEX38 = /^[0-9a-f]{38}$/;
+    LooseObjects = class {
+      /** `display` names the objects directory in error messages (`objects`, or an alternate's path). */
+      constructor(dir, display) {
+        this.dir = dir;
+        this.display = display;
+      }
+      dir;
+      display;
+      listings = /* @__PURE__ */ new Map();
+      has(oid) {
+        return this.listing(oid.slice(0, 2)).has(oid.slice(2));
+      }
+      read(oid) {
+        if (!this.has(oid)) return void 0;
+        let file;
+        try {
+          file = fs3.readFileSync(this.file(oid));
+        } catch (error) {
+          if (isMissing(error)) return void 0;
+          throw error;
+        }
+        const header = findHeader((length) => file.subarray(0, length));
+        if (typeof header === "string") throw new Damage(this.name(oid), header);
+        const inflated = inflateExact(file, header.length + header.size, header.length);
+        if (!inflated.ok) throw new Damage(this.name(oid), inflated.problem, inflated.cause);
+        return { type: header.type, data: inflated.data.subarray(header.length) };
+      }
+      /** Type and size from the header, inflating only a prefix of the file. */
+      info(oid) {
+        if (!this.has(oid)) return void 0;
+        let fd;
+        try {
+          fd = fs3.openSync(this.file(oid), "r");
+        } catch (error) {
+          if (isMissing(error)) return void 0;
+          throw error;
+        }
+        try {
+          const header = findHeader((length) => {
+            const prefix = Buffer.allocUnsafe(length);
+            return prefix.subarray(0, fs3.readSync(fd, prefix, 0, length, 0));
+          });
+          if (typeof header === "string") throw new Damage(this.name(oid), header);
+          return { type: header.type, size: header.size };
+        } finally {
+          fs3.closeSync(fd);
         }
       }
-      return new _PackFile(index, name, handle, size, unusable, note);
-    } catch (error) {
-      await handle.close();
-      throw error;
-    }
-  }
-  close() {
-    return this.handle.close();
-  }
-  /**
-   * Reads and inflates the entry at `offset`; undefined, without inflating it, when it is a whole object
-   * of more than `maxSize` bytes (a large entry's header is read first, so that it is not read whole).
-   */
-  entry(offset, maxSize = Number.POSITIVE_INFINITY) {
-    const rank = this.rankOf(offset);
-    const length = this.endOf(rank) - offset;
-    if (length > SCRATCH_LIMIT && maxSize !== Number.POSITIVE_INFINITY) {
-      const head = this.parseHeader(this.readRange(offset, Math.min(length, MAX_ENTRY_HEADER), true), offset);
-      if (PACK_TYPES[head.type] !== void 0 && head.size > maxSize) return void 0;
-    }
-    const bytes = this.readRange(offset, length, length <= SCRATCH_LIMIT);
-    const header = this.parseHeader(bytes, offset);
-    if (PACK_TYPES[header.type] !== void 0 && header.size > maxSize) return void 0;
-    const inflated = inflateExact(bytes.subarray(header.length), header.size);
-    if (!inflated.ok) throw this.damage(`entry at offset ${offset}: ${inflated.problem}`, inflated.cause);
-    const expected = this.index.crcAt(this.positionsByRank[rank]);
-    if (crc322 !== void 0 && expected !== void 0 && crc322(bytes) !== expected)
-      throw this.damage(`entry at offset ${offset} does not match the CRC-32 its index records`);
-    return {
-      type: header.type,
-      size: header.size,
-      baseOffset: header.baseOffset,
-      baseOid: header.baseOid,
-      length: header.length,
-      data: inflated.data
+      /** Every loose object id (lists all 256 fan-out directories). */
+      ids() {
+        const ids = [];
+        for (let i = 0; i < 256; i++) {
+          const prefix = i.toString(16).padStart(2, "0");
+          for (const rest of this.listing(prefix)) ids.push(prefix + rest);
+        }
+        return ids;
+      }
+      listing(prefix) {
+        let names = this.listings.get(prefix);
+        if (!names) {
+          names = /* @__PURE__ */ new Set();
+          try {
+            for (const name of fs3.readdirSync(import_node_path2.default.join(this.dir, prefix))) if (HEX38.test(name)) names.add(name);
+          } catch (error) {
+            if (!isMissing(error)) throw error;
+          }
+          this.listings.set(prefix, names);
+        }
+        return names;
+      }
+      file(oid) {
+        return import_node_path2.default.join(this.dir, oid.slice(0, 2), oid.slice(2));
+      }
+      name(oid) {
+        return `${this.display}/${oid.slice(0, 2)}/${oid.slice(2)}`;
+      }
     };
   }
-  /**
-   * The entry's header without inflating it, except that for a delta with `resultSize` the start of the
-   * delta is inflated to read the size of the object it produces.
-   */
-  header(offset, resultSize2) {
-    const rank = this.rankOf(offset);
-    const available = this.endOf(rank) - offset;
-    let bytes = this.readRange(offset, Math.min(available, MAX_ENTRY_HEADER + DELTA_SIZES_SHORT), true);
-    const header = this.parseHeader(bytes, offset);
-    if (!resultSize2 || header.type !== OFS_DELTA && header.type !== REF_DELTA) return header;
-    if (header.size <= WHOLE_DELTA_LIMIT && available <= SCRATCH_LIMIT) {
-      const whole = inflateExact(
-        this.readRange(offset, available, true).subarray(header.length),
-        header.size
-      );
-      const sizes2 = whole.ok ? deltaSizes(whole.data) : void 0;
-      if (sizes2 !== void 0 && typeof sizes2 !== "string")
-        return { ...header, resultSize: sizes2.resultSize };
-    }
-    let sizes = deltaSizes(inflatePrefix(bytes.subarray(header.length)));
-    if (typeof sizes === "string" && bytes.length < available) {
-      bytes = this.readRange(offset, Math.min(available, header.length + DELTA_SIZES_LONG), true);
-      sizes = deltaSizes(inflatePrefix(bytes.subarray(header.length)));
-    }
-    if (typeof sizes === "string") throw this.damage(`entry at offset ${offset}: ${sizes}`);
-    return { ...header, resultSize: sizes.resultSize };
-  }
-  /** The type of the object the entry at `offset` stands for, if a read or `info` has found it out. */
-  knownType(offset) {
-    const rank = this.findRank(offset);
-    return rank === void 0 ? void 0 : PACK_TYPES[this.typesByRank[rank]];
-  }
-  rememberType(offset, type) {
-    const rank = this.findRank(offset);
-    if (rank !== void 0) this.typesByRank[rank] = PACK_TYPES.indexOf(type);
-  }
-  /** The id of the entry at `offset`, for error messages; undefined when no entry starts there. */
-  oidAt(offset) {
-    const rank = this.findRank(offset);
-    return rank === void 0 ? void 0 : this.index.oidAt(this.positionsByRank[rank]);
-  }
-  /** Sorts the entries' offsets now rather than on the first read (see `sortOffsets`). */
-  prepare() {
-    this.sortedOffsets ?? this.sortOffsets();
-  }
-  /** The ids of the pack's entries in the order of their offsets. */
-  idsInPackOrder() {
-    this.sortedOffsets ?? this.sortOffsets();
-    return Array.from(this.positionsByRank, (position) => this.index.oidAt(position));
-  }
-  /** A `Damage` in this pack. */
-  damage(problem, cause) {
-    return new Damage(this.name, problem + this.note, cause);
-  }
-  /** The rank of the entry at `offset` among the pack's entries in offset order, or undefined. */
-  findRank(offset) {
-    const sorted = this.sortedOffsets ?? this.sortOffsets();
-    const rank = lowerBound(sorted, offset);
-    return sorted[rank] === offset ? rank : void 0;
-  }
-  /** Like `findRank`, but no entry at `offset` (or an unusable pack) is damage. */
-  rankOf(offset) {
-    if (this.unusable !== void 0) throw this.damage(this.unusable);
-    const rank = this.findRank(offset);
-    if (rank === void 0) throw this.damage(`no entry of the index starts at offset ${offset}`);
-    if (offset < HEADER_BYTES || offset >= this.fileSize - TRAILER_BYTES2)
-      throw this.damage(`entry at offset ${offset} lies outside the ${this.fileSize}-byte file (truncated?)`);
-    return rank;
-  }
-  /** Where the entry of `rank` ends: where the next one starts, or for the last one at the trailer. */
-  endOf(rank) {
-    const dataEnd = this.fileSize - TRAILER_BYTES2;
-    return Math.min(this.sortedOffsets[rank + 1] ?? dataEnd, dataEnd);
-  }
-  readRange(position, length, scratch) {
-    let buffer;
-    if (scratch) {
-      if (this.scratch.length < length) this.scratch = Buffer.allocUnsafe(Math.max(length, 64 * 1024));
-      buffer = this.scratch.subarray(0, length);
-    } else {
-      buffer = Buffer.allocUnsafe(length);
-    }
-    let done = 0;
-    while (done < length) {
-      const read = fs3.readSync(this.handle.fd, buffer, done, length - done, position + done);
-      if (read === 0)
-        throw this.damage(`entry at offset ${position} ends past the end of the file (truncated?)`);
-      done += read;
-    }
-    return buffer;
-  }
-  parseHeader(bytes, offset) {
-    const header = parseEntryHeader(bytes, offset);
-    if (typeof header === "string") throw this.damage(`entry at offset ${offset} ${header}`);
-    return header;
-  }
-  /**
-   * Sorts the entries' offsets once, so an entry's end is the next one's start. Usually each offset and
-   * its index position are packed into one exact double (offset * 2^24 + position), so one native sort
-   * gives both orders; a binary search per entry to pair them again cost ~60 ms on a 100,000-object pack,
-   * which a sweep replayed from the cache or a `staged` run paid to read a handful of objects.
-   */
-  sortOffsets() {
-    const count = this.index.count;
-    const sorted = new Float64Array(count);
-    const positions = new Uint32Array(count);
-    const keys = count <= POSITION_SLOTS ? this.index.offsetKeys(POSITION_SLOTS, MAX_PACKED_OFFSET) : void 0;
-    if (keys) {
-      keys.sort();
-      for (let rank = 0; rank < count; rank++) {
-        const key = keys[rank];
-        const position = key % POSITION_SLOTS;
-        sorted[rank] = (key - position) / POSITION_SLOTS;
-        positions[rank] = position;
+});
+
+// src/git/odb/lru.ts
+var ByteLru;
+var init_lru = __esm({
+  "src/git/odb/lru.ts"() {
+    "use strict";
+    ByteLru = class {
+      constructor(limit) {
+        this.limit = limit;
       }
-    } else {
-      const offsets = new Float64Array(count);
-      for (let p = 0; p < count; p++) offsets[p] = this.index.offsetAt(p) ?? Number.POSITIVE_INFINITY;
-      sorted.set(offsets);
-      sorted.sort();
-      for (let p = 0; p < count; p++) positions[lowerBound(sorted, offsets[p])] = p;
-    }
-    this.sortedOffsets = sorted;
-    this.positionsByRank = positions;
-    this.typesByRank = new Uint8Array(count);
-    return sorted;
+      limit;
+      nodes = /* @__PURE__ */ new Map();
+      oldest;
+      newest;
+      bytes = 0;
+      get(key) {
+        const node = this.nodes.get(key);
+        if (node === void 0) return void 0;
+        this.unlink(node);
+        this.append(node);
+        return node.value;
+      }
+      /** Caches `value` unless it is larger than the whole budget. */
+      set(key, value) {
+        const size = value.data.length;
+        if (size > this.limit) return;
+        const old = this.nodes.get(key);
+        if (old !== void 0) this.remove(old);
+        const node = { key, value, older: void 0, newer: void 0 };
+        this.nodes.set(key, node);
+        this.append(node);
+        this.bytes += size;
+        while (this.bytes > this.limit && this.oldest !== void 0) this.remove(this.oldest);
+      }
+      /** Bytes held, for tests. */
+      get size() {
+        return this.bytes;
+      }
+      clear() {
+        this.nodes.clear();
+        this.oldest = void 0;
+        this.newest = void 0;
+        this.bytes = 0;
+      }
+      remove(node) {
+        this.unlink(node);
+        this.nodes.delete(node.key);
+        this.bytes -= node.value.data.length;
+      }
+      unlink(node) {
+        if (node.older) node.older.newer = node.newer;
+        else this.oldest = node.newer;
+        if (node.newer) node.newer.older = node.older;
+        else this.newest = node.older;
+        node.older = void 0;
+        node.newer = void 0;
+      }
+      append(node) {
+        node.older = this.newest;
+        if (this.newest) this.newest.newer = node;
+        else this.oldest = node;
+        this.newest = node;
+      }
+    };
   }
-};
+});
+
+// src/git/odb/pack-index.ts
+var V2_MAGIC, FANOUT_BYTES, TRAILER_BYTES, PackIndex;
+var init_pack_index = __esm({
+  "src/git/odb/pack-index.ts"() {
+    "use strict";
+    init_types();
+    V2_MAGIC = 4285812579;
+    FANOUT_BYTES = 256 * 4;
+    TRAILER_BYTES = 2 * OID_BYTES;
+    PackIndex = class _PackIndex {
+      constructor(buf, fanout, count, version, largeOffsets) {
+        this.buf = buf;
+        this.fanout = fanout;
+        this.count = count;
+        this.version = version;
+        this.largeOffsets = largeOffsets;
+        this.packChecksum = buf.subarray(buf.length - TRAILER_BYTES, buf.length - OID_BYTES);
+      }
+      buf;
+      fanout;
+      count;
+      version;
+      largeOffsets;
+      /** The pack's trailing checksum as the index recorded it; the pack must end with the same bytes. */
+      packChecksum;
+      /** `name` is used in error messages only. */
+      static parse(buf, name) {
+        const version = buf.length >= 8 && buf.readUInt32BE(0) === V2_MAGIC ? buf.readUInt32BE(4) : 1;
+        const v1 = version === 1 && buf.length >= 8 ? "no version 2 signature, and as a version 1 index: " : "";
+        const fail = (problem) => new Error(`${name}: bad pack index: ${v1}${problem}`);
+        if (version !== 1 && version !== 2) throw fail(`unsupported version ${version}`);
+        const fanoutStart = version === 2 ? 8 : 0;
+        if (buf.length < fanoutStart + FANOUT_BYTES + TRAILER_BYTES)
+          throw fail(`file is ${buf.length} bytes, too short to hold the fanout table`);
+        const fanout = new Uint32Array(256);
+        for (let i = 0; i < 256; i++) {
+          const value = buf.readUInt32BE(fanoutStart + 4 * i);
+          if (i > 0 && value < fanout[i - 1]) throw fail("fanout table is not sorted");
+          fanout[i] = value;
+        }
+        const count = fanout[255];
+        const entryBytes = version === 2 ? OID_BYTES + 8 : OID_BYTES + 4;
+        const minimum = fanoutStart + FANOUT_BYTES + count * entryBytes + TRAILER_BYTES;
+        if (buf.length < minimum)
+          throw fail(`file is ${buf.length} bytes, shorter than the ${minimum} its ${count} objects need`);
+        const extra = buf.length - minimum;
+        if (version === 1 ? extra !== 0 : extra % 8 !== 0 || extra / 8 > count)
+          throw fail(`file is ${buf.length} bytes, which does not fit its ${count} objects`);
+        return new _PackIndex(buf, fanout, count, version, extra / 8);
+      }
+      /** The position of `oid` (20 bytes) in the index, or -1. */
+      find(oid) {
+        const first = oid[0];
+        let lo = first === 0 ? 0 : this.fanout[first - 1];
+        let hi = this.fanout[first];
+        const head = oid.readUInt32BE(0);
+        while (lo < hi) {
+          const mid = lo + hi >>> 1;
+          const at = this.oidStart(mid);
+          const word = this.buf.readUInt32BE(at);
+          const order2 = word !== head ? word - head : this.buf.compare(oid, 4, OID_BYTES, at + 4, at + OID_BYTES);
+          if (order2 === 0) return mid;
+          if (order2 < 0) lo = mid + 1;
+          else hi = mid;
+        }
+        return -1;
+      }
+      oidAt(position) {
+        const at = this.oidStart(position);
+        return this.buf.toString("hex", at, at + OID_BYTES);
+      }
+      /**
+       * The entry's offset in the pack; undefined when a large-offset reference points past the table (a
+       * damaged index, reported against the object by the caller).
+       */
+      offsetAt(position) {
+        if (this.version === 1) return this.buf.readUInt32BE(FANOUT_BYTES + position * (OID_BYTES + 4));
+        const small = this.buf.readUInt32BE(this.tableStart(OID_BYTES + 4) + 4 * position);
+        if (!(small & 2147483648)) return small;
+        const index = small & 2147483647;
+        if (index >= this.largeOffsets) return void 0;
+        const at = this.tableStart(OID_BYTES + 8) + 8 * index;
+        return this.buf.readUInt32BE(at) * 2 ** 32 + this.buf.readUInt32BE(at + 4);
+      }
+      /**
+       * For sorting the entries by offset with one native sort: each entry's `offset * slots + position`, an
+       * exact double, read in one pass straight from the offset table. Undefined for a version 1 index (its
+       * offsets sit between the ids) and when an offset is `limit` or more, or a large-offset reference.
+       * (Through `offsetAt`, the same took three times as long in a process's first, unoptimized pass.)
+       */
+      offsetKeys(slots, limit) {
+        if (this.version !== 2 || limit > 2 ** 31) return void 0;
+        const { buf, count } = this;
+        const start = this.tableStart(OID_BYTES + 4);
+        const keys = new Float64Array(count);
+        for (let position = 0; position < count; position++) {
+          const at = start + 4 * position;
+          const offset = buf[at] * 16777216 + (buf[at + 1] << 16 | buf[at + 2] << 8 | buf[at + 3]);
+          if (offset >= limit) return void 0;
+          keys[position] = offset * slots + position;
+        }
+        return keys;
+      }
+      /** The CRC-32 of the entry's bytes in the pack (version 2 only). */
+      crcAt(position) {
+        return this.version === 2 ? this.buf.readUInt32BE(this.tableStart(OID_BYTES) + 4 * position) : void 0;
+      }
+      /** Where the ids of a version 2 index end and the tables after them begin, by bytes per object before. */
+      tableStart(bytesPerObjectBefore) {
+        return 8 + FANOUT_BYTES + this.count * bytesPerObjectBefore;
+      }
+      oidStart(position) {
+        return this.version === 2 ? 8 + FANOUT_BYTES + position * OID_BYTES : FANOUT_BYTES + position * (OID_BYTES + 4) + 4;
+      }
+    };
+  }
+});
+
+// src/git/odb/pack-file.ts
 function parseEntryHeader(bytes, offset) {
   const end = bytes.length;
   let i = 0;
@@ -2968,8 +2766,6 @@ function deltaSizes(prefix) {
     throw error;
   }
 }
-var POSITION_SLOTS = 2 ** 24;
-var MAX_PACKED_OFFSET = 2 ** 53 / POSITION_SLOTS;
 function lowerBound(sorted, value) {
   let lo = 0;
   let hi = sorted.length;
@@ -2980,319 +2776,244 @@ function lowerBound(sorted, value) {
   }
   return lo;
 }
+var fs4, zlib2, HEADER_BYTES, TRAILER_BYTES2, MAX_ENTRY_HEADER, DELTA_SIZES_SHORT, DELTA_SIZES_LONG, SCRATCH_LIMIT, WHOLE_DELTA_LIMIT, crc322, PackFile, POSITION_SLOTS, MAX_PACKED_OFFSET;
+var init_pack_file = __esm({
+  "src/git/odb/pack-file.ts"() {
+    "use strict";
+    fs4 = __toESM(require("node:fs"));
+    zlib2 = __toESM(require("node:zlib"));
+    init_delta();
+    init_errors();
+    init_inflate();
+    init_pack_index();
+    init_types();
+    HEADER_BYTES = 12;
+    TRAILER_BYTES2 = OID_BYTES;
+    MAX_ENTRY_HEADER = 32;
+    DELTA_SIZES_SHORT = 64;
+    DELTA_SIZES_LONG = 1024;
+    SCRATCH_LIMIT = 1024 * 1024;
+    WHOLE_DELTA_LIMIT = 64 * 1024;
+    crc322 = zlib2.crc32;
+    PackFile = class _PackFile {
+      constructor(index, name, handle, fileSize, unusable, note) {
+        this.index = index;
+        this.name = name;
+        this.handle = handle;
+        this.fileSize = fileSize;
+        this.unusable = unusable;
+        this.note = note;
+      }
+      index;
+      name;
+      handle;
+      fileSize;
+      unusable;
+      note;
+      sortedOffsets;
+      /** Index position of the entry at each rank in `sortedOffsets`. */
+      positionsByRank;
+      /** Type code (1-4) of the object at each rank once known (0 before), so `info` walks a chain once. */
+      typesByRank;
+      scratch = Buffer.allocUnsafe(0);
+      /** Opens the pack and parses its index; a bad index throws, a damaged pack is reported per object. */
+      static async open(packPath, idxPath, name) {
+        const index = PackIndex.parse(await fs4.promises.readFile(idxPath), name.replace(/\.pack$/, ".idx"));
+        const handle = await fs4.promises.open(packPath, "r");
+        try {
+          const { size } = await handle.stat();
+          let unusable;
+          let note = "";
+          if (size < HEADER_BYTES + TRAILER_BYTES2) {
+            unusable = `pack file is ${size} bytes, too short to be a pack (truncated?)`;
+          } else {
+            const head = Buffer.alloc(HEADER_BYTES);
+            const trailer = Buffer.alloc(TRAILER_BYTES2);
+            await handle.read(head, 0, HEADER_BYTES, 0);
+            await handle.read(trailer, 0, TRAILER_BYTES2, size - TRAILER_BYTES2);
+            const version = head.readUInt32BE(4);
+            if (head.toString("latin1", 0, 4) !== "PACK" || version !== 2 && version !== 3) {
+              unusable = "not a pack file (bad signature or unknown version)";
+            } else if (head.readUInt32BE(8) !== index.count) {
+              note = ` (the pack holds ${head.readUInt32BE(8)} objects but its index ${index.count})`;
+            } else if (!trailer.equals(index.packChecksum)) {
+              note = " (the pack does not end with the checksum its index records: truncated or replaced?)";
+            }
+          }
+          return new _PackFile(index, name, handle, size, unusable, note);
+        } catch (error) {
+          await handle.close();
+          throw error;
+        }
+      }
+      close() {
+        return this.handle.close();
+      }
+      /**
+       * Reads and inflates the entry at `offset`; undefined, without inflating it, when it is a whole object
+       * of more than `maxSize` bytes (a large entry's header is read first, so that it is not read whole).
+       */
+      entry(offset, maxSize = Number.POSITIVE_INFINITY) {
+        const rank = this.rankOf(offset);
+        const length = this.endOf(rank) - offset;
+        if (length > SCRATCH_LIMIT && maxSize !== Number.POSITIVE_INFINITY) {
+          const head = this.parseHeader(this.readRange(offset, Math.min(length, MAX_ENTRY_HEADER), true), offset);
+          if (PACK_TYPES[head.type] !== void 0 && head.size > maxSize) return void 0;
+        }
+        const bytes = this.readRange(offset, length, length <= SCRATCH_LIMIT);
+        const header = this.parseHeader(bytes, offset);
+        if (PACK_TYPES[header.type] !== void 0 && header.size > maxSize) return void 0;
+        const inflated = inflateExact(bytes.subarray(header.length), header.size);
+        if (!inflated.ok) throw this.damage(`entry at offset ${offset}: ${inflated.problem}`, inflated.cause);
+        const expected = this.index.crcAt(this.positionsByRank[rank]);
+        if (crc322 !== void 0 && expected !== void 0 && crc322(bytes) !== expected)
+          throw this.damage(`entry at offset ${offset} does not match the CRC-32 its index records`);
+        return {
+          type: header.type,
+          size: header.size,
+          baseOffset: header.baseOffset,
+          baseOid: header.baseOid,
+          length: header.length,
+          data: inflated.data
+        };
+      }
+      /**
+       * The entry's header without inflating it, except that for a delta with `resultSize` the start of the
+       * delta is inflated to read the size of the object it produces.
+       */
+      header(offset, resultSize2) {
+        const rank = this.rankOf(offset);
+        const available = this.endOf(rank) - offset;
+        let bytes = this.readRange(offset, Math.min(available, MAX_ENTRY_HEADER + DELTA_SIZES_SHORT), true);
+        const header = this.parseHeader(bytes, offset);
+        if (!resultSize2 || header.type !== OFS_DELTA && header.type !== REF_DELTA) return header;
+        if (header.size <= WHOLE_DELTA_LIMIT && available <= SCRATCH_LIMIT) {
+          const whole = inflateExact(
+            this.readRange(offset, available, true).subarray(header.length),
+            header.size
+          );
+          const sizes2 = whole.ok ? deltaSizes(whole.data) : void 0;
+          if (sizes2 !== void 0 && typeof sizes2 !== "string")
+            return { ...header, resultSize: sizes2.resultSize };
+        }
+        let sizes = deltaSizes(inflatePrefix(bytes.subarray(header.length)));
+        if (typeof sizes === "string" && bytes.length < available) {
+          bytes = this.readRange(offset, Math.min(available, header.length + DELTA_SIZES_LONG), true);
+          sizes = deltaSizes(inflatePrefix(bytes.subarray(header.length)));
+        }
+        if (typeof sizes === "string") throw this.damage(`entry at offset ${offset}: ${sizes}`);
+        return { ...header, resultSize: sizes.resultSize };
+      }
+      /** The type of the object the entry at `offset` stands for, if a read or `info` has found it out. */
+      knownType(offset) {
+        const rank = this.findRank(offset);
+        return rank === void 0 ? void 0 : PACK_TYPES[this.typesByRank[rank]];
+      }
+      rememberType(offset, type) {
+        const rank = this.findRank(offset);
+        if (rank !== void 0) this.typesByRank[rank] = PACK_TYPES.indexOf(type);
+      }
+      /** The id of the entry at `offset`, for error messages; undefined when no entry starts there. */
+      oidAt(offset) {
+        const rank = this.findRank(offset);
+        return rank === void 0 ? void 0 : this.index.oidAt(this.positionsByRank[rank]);
+      }
+      /** Sorts the entries' offsets now rather than on the first read (see `sortOffsets`). */
+      prepare() {
+        this.sortedOffsets ?? this.sortOffsets();
+      }
+      /** The ids of the pack's entries in the order of their offsets. */
+      idsInPackOrder() {
+        this.sortedOffsets ?? this.sortOffsets();
+        return Array.from(this.positionsByRank, (position) => this.index.oidAt(position));
+      }
+      /** A `Damage` in this pack. */
+      damage(problem, cause) {
+        return new Damage(this.name, problem + this.note, cause);
+      }
+      /** The rank of the entry at `offset` among the pack's entries in offset order, or undefined. */
+      findRank(offset) {
+        const sorted = this.sortedOffsets ?? this.sortOffsets();
+        const rank = lowerBound(sorted, offset);
+        return sorted[rank] === offset ? rank : void 0;
+      }
+      /** Like `findRank`, but no entry at `offset` (or an unusable pack) is damage. */
+      rankOf(offset) {
+        if (this.unusable !== void 0) throw this.damage(this.unusable);
+        const rank = this.findRank(offset);
+        if (rank === void 0) throw this.damage(`no entry of the index starts at offset ${offset}`);
+        if (offset < HEADER_BYTES || offset >= this.fileSize - TRAILER_BYTES2)
+          throw this.damage(`entry at offset ${offset} lies outside the ${this.fileSize}-byte file (truncated?)`);
+        return rank;
+      }
+      /** Where the entry of `rank` ends: where the next one starts, or for the last one at the trailer. */
+      endOf(rank) {
+        const dataEnd = this.fileSize - TRAILER_BYTES2;
+        return Math.min(this.sortedOffsets[rank + 1] ?? dataEnd, dataEnd);
+      }
+      readRange(position, length, scratch) {
+        let buffer;
+        if (scratch) {
+          if (this.scratch.length < length) this.scratch = Buffer.allocUnsafe(Math.max(length, 64 * 1024));
+          buffer = this.scratch.subarray(0, length);
+        } else {
+          buffer = Buffer.allocUnsafe(length);
+        }
+        let done = 0;
+        while (done < length) {
+          const read = fs4.readSync(this.handle.fd, buffer, done, length - done, position + done);
+          if (read === 0)
+            throw this.damage(`entry at offset ${position} ends past the end of the file (truncated?)`);
+          done += read;
+        }
+        return buffer;
+      }
+      parseHeader(bytes, offset) {
+        const header = parseEntryHeader(bytes, offset);
+        if (typeof header === "string") throw this.damage(`entry at offset ${offset} ${header}`);
+        return header;
+      }
+      /**
+       * Sorts the entries' offsets once, so an entry's end is the next one's start. Usually each offset and
+       * its index position are packed into one exact double (offset * 2^24 + position), so one native sort
+       * gives both orders; a binary search per entry to pair them again cost ~60 ms on a 100,000-object pack,
+       * which a sweep replayed from the cache or a `staged` run paid to read a handful of objects.
+       */
+      sortOffsets() {
+        const count = this.index.count;
+        const sorted = new Float64Array(count);
+        const positions = new Uint32Array(count);
+        const keys = count <= POSITION_SLOTS ? this.index.offsetKeys(POSITION_SLOTS, MAX_PACKED_OFFSET) : void 0;
+        if (keys) {
+          keys.sort();
+          for (let rank = 0; rank < count; rank++) {
+            const key = keys[rank];
+            const position = key % POSITION_SLOTS;
+            sorted[rank] = (key - position) / POSITION_SLOTS;
+            positions[rank] = position;
+          }
+        } else {
+          const offsets = new Float64Array(count);
+          for (let p = 0; p < count; p++) offsets[p] = this.index.offsetAt(p) ?? Number.POSITIVE_INFINITY;
+          sorted.set(offsets);
+          sorted.sort();
+          for (let p = 0; p < count; p++) positions[lowerBound(sorted, offsets[p])] = p;
+        }
+        this.sortedOffsets = sorted;
+        this.positionsByRank = positions;
+        this.typesByRank = new Uint8Array(count);
+        return sorted;
+      }
+    };
+    POSITION_SLOTS = 2 ** 24;
+    MAX_PACKED_OFFSET = 2 ** 53 / POSITION_SLOTS;
+  }
+});
 
 // src/git/odb/store.ts
-var DEFAULT_CACHE_BYTES = 64 * 1024 * 1024;
-var ObjectStore = class _ObjectStore {
-  constructor(packs, loose, cache) {
-    this.packs = packs;
-    this.loose = loose;
-    this.cache = cache;
-    let entries = 1;
-    let bytes = 0;
-    for (const pack of packs) {
-      entries += pack.index.count;
-      this.keyBase.push(bytes);
-      bytes += pack.fileSize;
-    }
-    this.maxChain = entries;
-  }
-  packs;
-  loose;
-  cache;
-  closed = false;
-  /** The pack that answered the last lookup, asked first next time: objects read together are packed together. */
-  lastPack = 0;
-  /** No chain is longer than the number of entries; a longer walk is a loop of REF_DELTAs. */
-  maxChain;
-  /**
-   * Cache keys are numbers: a pack's entries get `keyBase[pack] + offset`, the packs' sizes added up, which
-   * stays exact below 2^53 bytes of packs and is cheaper to hash than a string.
-   */
-  keyBase = [];
-  /** gitdir = the .git directory (or a bare repo). Reads objects/pack/*.idx (v2; v1 too) and objects/info/alternates. */
-  static async open(gitdir, options = {}) {
-    const objects = import_node_path3.default.join(gitdir, "objects");
-    const stat = await fs4.promises.stat(objects).catch(() => void 0);
-    if (!stat?.isDirectory()) throw new Error(`${gitdir}: not a git directory (it has no objects directory)`);
-    await refuseSha256(gitdir);
-    const directories = await objectDirectories(objects);
-    const opened = await Promise.allSettled(directories.map((dir) => openPacks(dir.path, dir.display)));
-    const packs = [];
-    let failure;
-    for (const dir of opened) {
-      if (dir.status === "rejected") failure ??= dir.reason;
-      else
-        for (const pack of dir.value) {
-          if (pack.status === "rejected") failure ??= pack.reason;
-          else packs.push(pack.value);
-        }
-    }
-    if (failure !== void 0) {
-      await Promise.all(packs.map((pack) => pack.close()));
-      throw failure;
-    }
-    const loose = directories.map((dir) => new LooseObjects(dir.path, dir.display));
-    return new _ObjectStore(packs, loose, new ByteLru(options.cacheBytes ?? DEFAULT_CACHE_BYTES));
-  }
-  /** undefined when the object is absent; throws CorruptObjectError when present but unreadable. */
-  async read(oid) {
-    return this.readSync(oid);
-  }
-  /**
-   * `read`, for loops that read many small objects in a row (a history sweep's trees): every read is
-   * synchronous underneath (positioned reads on open packs), and a promise per object cost that walk
-   * more than its reads.
-   */
-  readSync(oid) {
-    const key = this.checkId(oid);
-    try {
-      const found = this.findPacked(key);
-      if (found !== void 0) return this.unpack(found);
-      return this.readLoose(oid.toLowerCase());
-    } catch (error) {
-      throw toCorrupt(oid.toLowerCase(), error);
-    }
-  }
-  /**
-   * `readSync` for scanning a blob under a size limit: an object over `maxSize` bytes is TOO_LARGE, found
-   * out without building it (a pack entry's header gives a whole object's size, a delta's own header the
-   * size of what it makes). One read where `info` then `read` read a delta's entry, and inflated it, twice.
-   */
-  readUpTo(oid, maxSize) {
-    const key = this.checkId(oid);
-    try {
-      const found = this.findPacked(key);
-      if (found !== void 0) return this.unpack(found, maxSize);
-      const id = oid.toLowerCase();
-      const info = this.looseInfo(id);
-      return info !== void 0 && info.size > maxSize ? TOO_LARGE2 : this.readLoose(id);
-    } catch (error) {
-      throw toCorrupt(oid.toLowerCase(), error);
-    }
-  }
-  /**
-   * Type and inflated size, from the entry header in a pack (for a delta: the result size from the delta's
-   * header, the type from the bottom of its chain) or from a loose object's header; blobs are not inflated.
-   */
-  async info(oid) {
-    const key = this.checkId(oid);
-    try {
-      const found = this.findPacked(key);
-      if (found !== void 0) return this.packedInfo(found);
-      return this.looseInfo(oid.toLowerCase());
-    } catch (error) {
-      throw toCorrupt(oid.toLowerCase(), error);
-    }
-  }
-  has(oid) {
-    const key = this.checkId(oid);
-    if (this.findPosition(key) !== void 0) return true;
-    const id = oid.toLowerCase();
-    return this.loose.some((loose) => loose.has(id));
-  }
-  /**
-   * Every object id in the packs and loose objects, each once: pack by pack in the order of the entries
-   * in the pack (bases before their deltas, mostly — the fastest order to read them in), then the loose
-   * ones.
-   */
-  async allObjectIds() {
-    this.checkOpen();
-    const ids = /* @__PURE__ */ new Set();
-    for (const pack of this.packs) {
-      for (const id of pack.idsInPackOrder()) ids.add(id);
-    }
-    for (const loose of this.loose) for (const id of loose.ids()) ids.add(id);
-    return [...ids];
-  }
-  /** Does now what the first read of each pack would do (a thread that is waiting for work anyway). */
-  prepare() {
-    for (const pack of this.packs) pack.prepare();
-  }
-  /** Objects in the packs, as their indexes count them (an object in two packs counts twice). */
-  get packedObjects() {
-    return this.packs.reduce((sum, pack) => sum + pack.index.count, 0);
-  }
-  async close() {
-    if (this.closed) return;
-    this.closed = true;
-    this.cache.clear();
-    await Promise.all(this.packs.map((pack) => pack.close()));
-  }
-  checkOpen() {
-    if (this.closed) throw new Error("the object store is closed");
-  }
-  checkId(oid) {
-    this.checkOpen();
-    return oidBytes(oid);
-  }
-  findPosition(key) {
-    const count = this.packs.length;
-    for (let i = 0; i < count; i++) {
-      const pack = (this.lastPack + i) % count;
-      const position = this.packs[pack].index.find(key);
-      if (position >= 0) {
-        this.lastPack = pack;
-        return { pack, position };
-      }
-    }
-    return void 0;
-  }
-  findPacked(key) {
-    const found = this.findPosition(key);
-    if (found === void 0) return void 0;
-    const pack = this.packs[found.pack];
-    const offset = pack.index.offsetAt(found.position);
-    if (offset === void 0) throw pack.damage("its index entry has an invalid large offset");
-    return { pack: found.pack, offset };
-  }
-  readLoose(oid) {
-    for (const loose of this.loose) {
-      const object = loose.read(oid);
-      if (object !== void 0) return object;
-    }
-    return void 0;
-  }
-  looseInfo(oid) {
-    for (const loose of this.loose) {
-      const info = loose.info(oid);
-      if (info !== void 0) return info;
-    }
-    return void 0;
-  }
-  unpack(target, maxSize = Number.POSITIVE_INFINITY) {
-    const key = this.cacheKey(target);
-    const cached = this.cache.get(key);
-    if (cached !== void 0) return cached.data.length > maxSize ? TOO_LARGE2 : cached;
-    const object = this.build(target, maxSize);
-    if (object !== TOO_LARGE2) this.cache.set(key, object);
-    return object;
-  }
-  build(target, maxSize = Number.POSITIVE_INFINITY) {
-    const deltas = [];
-    let location = target;
-    let base;
-    while (base === void 0) {
-      if (deltas.length > this.maxChain) throw this.packAt(target).damage("its delta chain loops");
-      const pack = this.packAt(location);
-      let entry;
-      try {
-        entry = pack.entry(location.offset, deltas.length === 0 ? maxSize : Number.POSITIVE_INFINITY);
-      } catch (error) {
-        throw this.inBase(deltas.length, location, error);
-      }
-      if (entry === void 0) return TOO_LARGE2;
-      const type = PACK_TYPES[entry.type];
-      if (type !== void 0) {
-        base = { type, data: entry.data };
-        if (deltas.length > 0) this.cache.set(this.cacheKey(location), base);
-        break;
-      }
-      if (deltas.length === 0 && maxSize < Number.POSITIVE_INFINITY && resultSize(entry.data) > maxSize)
-        return TOO_LARGE2;
-      deltas.push({ data: entry.data, location });
-      const next = this.baseOf(location, entry);
-      if (!("pack" in next)) {
-        base = next;
-        break;
-      }
-      location = next;
-      base = this.cache.get(this.cacheKey(location));
-    }
-    for (let i = deltas.length - 1; i >= 0; i--) {
-      const delta = deltas[i];
-      let data;
-      try {
-        data = applyDelta(base.data, delta.data);
-      } catch (error) {
-        if (!(error instanceof DeltaProblem)) throw error;
-        const pack = this.packAt(delta.location);
-        throw this.inBase(
-          i,
-          delta.location,
-          pack.damage(`entry at offset ${delta.location.offset}: ${error.message}`)
-        );
-      }
-      base = { type: base.type, data };
-      if (i > 0) this.cache.set(this.cacheKey(delta.location), base);
-      this.packAt(delta.location).rememberType(delta.location.offset, base.type);
-    }
-    return base;
-  }
-  /** Where the base of a delta entry is, or the base itself when it is a loose object. */
-  baseOf(location, entry) {
-    if (entry.baseOffset !== void 0) return { pack: location.pack, offset: entry.baseOffset };
-    const baseOid = entry.baseOid;
-    return this.aboutBase(
-      baseOid,
-      () => this.findPacked(Buffer.from(baseOid, "hex")) ?? this.readLoose(baseOid)
-    ) ?? this.missingBase(location, baseOid);
-  }
-  /** Runs `find` for the delta base `oid`, saying so in any damage it reports. */
-  aboutBase(oid, find) {
-    try {
-      return find();
-    } catch (error) {
-      if (!(error instanceof Damage)) throw error;
-      throw new Damage(error.file, `its delta base ${oid}: ${error.problem}`, error.cause);
-    }
-  }
-  missingBase(location, oid) {
-    throw this.packAt(location).damage(
-      `entry at offset ${location.offset}: its delta base ${oid} is missing`
-    );
-  }
-  packedInfo(target) {
-    const header = this.packAt(target).header(target.offset, true);
-    const size = header.resultSize ?? header.size;
-    const walked = [];
-    let location = target;
-    let entry = header;
-    for (; ; ) {
-      const type = PACK_TYPES[entry.type] ?? this.packAt(location).knownType(location.offset);
-      if (type !== void 0) return this.remember(walked, type, size);
-      walked.push(location);
-      if (walked.length > this.maxChain) throw this.packAt(target).damage("its delta chain loops");
-      if (entry.baseOffset !== void 0) {
-        location = { pack: location.pack, offset: entry.baseOffset };
-      } else {
-        const baseOid = entry.baseOid;
-        const base = this.aboutBase(
-          baseOid,
-          () => this.findPacked(Buffer.from(baseOid, "hex")) ?? this.looseInfo(baseOid)
-        );
-        if (base === void 0) this.missingBase(location, baseOid);
-        if (!("pack" in base)) return this.remember(walked, base.type, size);
-        location = base;
-      }
-      try {
-        entry = this.packAt(location).header(location.offset, false);
-      } catch (error) {
-        throw this.inBase(walked.length, location, error);
-      }
-    }
-  }
-  remember(walked, type, size) {
-    for (const location of walked) this.packAt(location).rememberType(location.offset, type);
-    return { type, size };
-  }
-  /** `error`, saying which delta base it is about when it is about one (`depth` > 0). */
-  inBase(depth, location, error) {
-    if (depth === 0 || !(error instanceof Damage)) return error;
-    const oid = this.packAt(location).oidAt(location.offset);
-    const base = oid === void 0 ? `its delta base at offset ${location.offset}` : `its delta base ${oid}`;
-    return new Damage(error.file, `${base}: ${error.problem}`, error.cause);
-  }
-  packAt(location) {
-    return this.packs[location.pack];
-  }
-  cacheKey(location) {
-    return this.keyBase[location.pack] + location.offset;
-  }
-};
 async function openPacks(objects, display) {
   const dir = import_node_path3.default.join(objects, "pack");
-  const names = await fs4.promises.readdir(dir).catch(() => []);
+  const names = await fs5.promises.readdir(dir).catch(() => []);
   const present = new Set(names);
   const bases = names.filter((name) => name.endsWith(".idx") && present.has(`${name.slice(0, -4)}.pack`)).map((name) => name.slice(0, -4)).sort();
   return Promise.allSettled(
@@ -3317,17 +3038,383 @@ function toCorrupt(oid, error) {
   return error instanceof Damage ? new CorruptObjectError(oid, error.file, error.problem, { cause: error.cause }) : error;
 }
 async function refuseSha256(gitdir) {
-  const config = await fs4.promises.readFile(import_node_path3.default.join(gitdir, "config"), "utf8").catch(() => "");
+  const config = await fs5.promises.readFile(import_node_path3.default.join(gitdir, "config"), "utf8").catch(() => "");
   if (/^\s*objectformat\s*=\s*"?sha256"?\s*$/im.test(config))
     throw new Error(`${gitdir}: SHA-256 repositories are not supported (extensions.objectFormat = sha256)`);
 }
+var fs5, import_node_path3, DEFAULT_CACHE_BYTES, ObjectStore;
+var init_store = __esm({
+  "src/git/odb/store.ts"() {
+    "use strict";
+    fs5 = __toESM(require("node:fs"));
+    import_node_path3 = __toESM(require("node:path"));
+    init_alternates();
+    init_delta();
+    init_errors();
+    init_loose();
+    init_lru();
+    init_pack_file();
+    init_types();
+    DEFAULT_CACHE_BYTES = 64 * 1024 * 1024;
+    ObjectStore = class _ObjectStore {
+      constructor(packs, loose, cache) {
+        this.packs = packs;
+        this.loose = loose;
+        this.cache = cache;
+        let entries = 1;
+        let bytes = 0;
+        for (const pack of packs) {
+          entries += pack.index.count;
+          this.keyBase.push(bytes);
+          bytes += pack.fileSize;
+        }
+        this.maxChain = entries;
+      }
+      packs;
+      loose;
+      cache;
+      closed = false;
+      /** The pack that answered the last lookup, asked first next time: objects read together are packed together. */
+      lastPack = 0;
+      /** No chain is longer than the number of entries; a longer walk is a loop of REF_DELTAs. */
+      maxChain;
+      /**
+       * Cache keys are numbers: a pack's entries get `keyBase[pack] + offset`, the packs' sizes added up, which
+       * stays exact below 2^53 bytes of packs and is cheaper to hash than a string.
+       */
+      keyBase = [];
+      /** gitdir = the .git directory (or a bare repo). Reads objects/pack/*.idx (v2; v1 too) and objects/info/alternates. */
+      static async open(gitdir, options = {}) {
+        const objects = import_node_path3.default.join(gitdir, "objects");
+        const stat = await fs5.promises.stat(objects).catch(() => void 0);
+        if (!stat?.isDirectory()) throw new Error(`${gitdir}: not a git directory (it has no objects directory)`);
+        await refuseSha256(gitdir);
+        const directories = await objectDirectories(objects);
+        const opened = await Promise.allSettled(directories.map((dir) => openPacks(dir.path, dir.display)));
+        const packs = [];
+        let failure;
+        for (const dir of opened) {
+          if (dir.status === "rejected") failure ??= dir.reason;
+          else
+            for (const pack of dir.value) {
+              if (pack.status === "rejected") failure ??= pack.reason;
+              else packs.push(pack.value);
+            }
+        }
+        if (failure !== void 0) {
+          await Promise.all(packs.map((pack) => pack.close()));
+          throw failure;
+        }
+        const loose = directories.map((dir) => new LooseObjects(dir.path, dir.display));
+        return new _ObjectStore(packs, loose, new ByteLru(options.cacheBytes ?? DEFAULT_CACHE_BYTES));
+      }
+      /** undefined when the object is absent; throws CorruptObjectError when present but unreadable. */
+      async read(oid) {
+        return this.readSync(oid);
+      }
+      /**
+       * `read`, for loops that read many small objects in a row (a history sweep's trees): every read is
+       * synchronous underneath (positioned reads on open packs), and a promise per object cost that walk
+       * more than its reads.
+       */
+      readSync(oid) {
+        const key = this.checkId(oid);
+        try {
+          const found = this.findPacked(key);
+          if (found !== void 0) return this.unpack(found);
+          return this.readLoose(oid.toLowerCase());
+        } catch (error) {
+          throw toCorrupt(oid.toLowerCase(), error);
+        }
+      }
+      /**
+       * `readSync` for scanning a blob under a size limit: an object over `maxSize` bytes is TOO_LARGE, found
+       * out without building it (a pack entry's header gives a whole object's size, a delta's own header the
+       * size of what it makes). One read where `info` then `read` read a delta's entry, and inflated it, twice.
+       */
+      readUpTo(oid, maxSize) {
+        const key = this.checkId(oid);
+        try {
+          const found = this.findPacked(key);
+          if (found !== void 0) return this.unpack(found, maxSize);
+          const id = oid.toLowerCase();
+          const info = this.looseInfo(id);
+          return info !== void 0 && info.size > maxSize ? TOO_LARGE : this.readLoose(id);
+        } catch (error) {
+          throw toCorrupt(oid.toLowerCase(), error);
+        }
+      }
+      /**
+       * Type and inflated size, from the entry header in a pack (for a delta: the result size from the delta's
+       * header, the type from the bottom of its chain) or from a loose object's header; blobs are not inflated.
+       */
+      async info(oid) {
+        const key = this.checkId(oid);
+        try {
+          const found = this.findPacked(key);
+          if (found !== void 0) return this.packedInfo(found);
+          return this.looseInfo(oid.toLowerCase());
+        } catch (error) {
+          throw toCorrupt(oid.toLowerCase(), error);
+        }
+      }
+      has(oid) {
+        const key = this.checkId(oid);
+        if (this.findPosition(key) !== void 0) return true;
+        const id = oid.toLowerCase();
+        return this.loose.some((loose) => loose.has(id));
+      }
+      /**
+       * Every object id in the packs and loose objects, each once: pack by pack in the order of the entries
+       * in the pack (bases before their deltas, mostly — the fastest order to read them in), then the loose
+       * ones.
+       */
+      async allObjectIds() {
+        this.checkOpen();
+        const ids = /* @__PURE__ */ new Set();
+        for (const pack of this.packs) {
+          for (const id of pack.idsInPackOrder()) ids.add(id);
+        }
+        for (const loose of this.loose) for (const id of loose.ids()) ids.add(id);
+        return [...ids];
+      }
+      /** Does now what the first read of each pack would do (a thread that is waiting for work anyway). */
+      prepare() {
+        for (const pack of this.packs) pack.prepare();
+      }
+      /** Objects in the packs, as their indexes count them (an object in two packs counts twice). */
+      get packedObjects() {
+        return this.packs.reduce((sum, pack) => sum + pack.index.count, 0);
+      }
+      async close() {
+        if (this.closed) return;
+        this.closed = true;
+        this.cache.clear();
+        await Promise.all(this.packs.map((pack) => pack.close()));
+      }
+      checkOpen() {
+        if (this.closed) throw new Error("the object store is closed");
+      }
+      checkId(oid) {
+        this.checkOpen();
+        return oidBytes(oid);
+      }
+      findPosition(key) {
+        const count = this.packs.length;
+        for (let i = 0; i < count; i++) {
+          const pack = (this.lastPack + i) % count;
+          const position = this.packs[pack].index.find(key);
+          if (position >= 0) {
+            this.lastPack = pack;
+            return { pack, position };
+          }
+        }
+        return void 0;
+      }
+      findPacked(key) {
+        const found = this.findPosition(key);
+        if (found === void 0) return void 0;
+        const pack = this.packs[found.pack];
+        const offset = pack.index.offsetAt(found.position);
+        if (offset === void 0) throw pack.damage("its index entry has an invalid large offset");
+        return { pack: found.pack, offset };
+      }
+      readLoose(oid) {
+        for (const loose of this.loose) {
+          const object = loose.read(oid);
+          if (object !== void 0) return object;
+        }
+        return void 0;
+      }
+      looseInfo(oid) {
+        for (const loose of this.loose) {
+          const info = loose.info(oid);
+          if (info !== void 0) return info;
+        }
+        return void 0;
+      }
+      unpack(target, maxSize = Number.POSITIVE_INFINITY) {
+        const key = this.cacheKey(target);
+        const cached = this.cache.get(key);
+        if (cached !== void 0) return cached.data.length > maxSize ? TOO_LARGE : cached;
+        const object = this.build(target, maxSize);
+        if (object !== TOO_LARGE) this.cache.set(key, object);
+        return object;
+      }
+      build(target, maxSize = Number.POSITIVE_INFINITY) {
+        const deltas = [];
+        let location = target;
+        let base;
+        while (base === void 0) {
+          if (deltas.length > this.maxChain) throw this.packAt(target).damage("its delta chain loops");
+          const pack = this.packAt(location);
+          let entry;
+          try {
+            entry = pack.entry(location.offset, deltas.length === 0 ? maxSize : Number.POSITIVE_INFINITY);
+          } catch (error) {
+            throw this.inBase(deltas.length, location, error);
+          }
+          if (entry === void 0) return TOO_LARGE;
+          const type = PACK_TYPES[entry.type];
+          if (type !== void 0) {
+            base = { type, data: entry.data };
+            if (deltas.length > 0) this.cache.set(this.cacheKey(location), base);
+            break;
+          }
+          if (deltas.length === 0 && maxSize < Number.POSITIVE_INFINITY && resultSize(entry.data) > maxSize)
+            return TOO_LARGE;
+          deltas.push({ data: entry.data, location });
+          const next = this.baseOf(location, entry);
+          if (!("pack" in next)) {
+            base = next;
+            break;
+          }
+          location = next;
+          base = this.cache.get(this.cacheKey(location));
+        }
+        for (let i = deltas.length - 1; i >= 0; i--) {
+          const delta = deltas[i];
+          let data;
+          try {
+            data = applyDelta(base.data, delta.data);
+          } catch (error) {
+            if (!(error instanceof DeltaProblem)) throw error;
+            const pack = this.packAt(delta.location);
+            throw this.inBase(
+              i,
+              delta.location,
+              pack.damage(`entry at offset ${delta.location.offset}: ${error.message}`)
+            );
+          }
+          base = { type: base.type, data };
+          if (i > 0) this.cache.set(this.cacheKey(delta.location), base);
+          this.packAt(delta.location).rememberType(delta.location.offset, base.type);
+        }
+        return base;
+      }
+      /** Where the base of a delta entry is, or the base itself when it is a loose object. */
+      baseOf(location, entry) {
+        if (entry.baseOffset !== void 0) return { pack: location.pack, offset: entry.baseOffset };
+        const baseOid = entry.baseOid;
+        return this.aboutBase(
+          baseOid,
+          () => this.findPacked(Buffer.from(baseOid, "hex")) ?? this.readLoose(baseOid)
+        ) ?? this.missingBase(location, baseOid);
+      }
+      /** Runs `find` for the delta base `oid`, saying so in any damage it reports. */
+      aboutBase(oid, find) {
+        try {
+          return find();
+        } catch (error) {
+          if (!(error instanceof Damage)) throw error;
+          throw new Damage(error.file, `its delta base ${oid}: ${error.problem}`, error.cause);
+        }
+      }
+      missingBase(location, oid) {
+        throw this.packAt(location).damage(
+          `entry at offset ${location.offset}: its delta base ${oid} is missing`
+        );
+      }
+      packedInfo(target) {
+        const header = this.packAt(target).header(target.offset, true);
+        const size = header.resultSize ?? header.size;
+        const walked = [];
+        let location = target;
+        let entry = header;
+        for (; ; ) {
+          const type = PACK_TYPES[entry.type] ?? this.packAt(location).knownType(location.offset);
+          if (type !== void 0) return this.remember(walked, type, size);
+          walked.push(location);
+          if (walked.length > this.maxChain) throw this.packAt(target).damage("its delta chain loops");
+          if (entry.baseOffset !== void 0) {
+            location = { pack: location.pack, offset: entry.baseOffset };
+          } else {
+            const baseOid = entry.baseOid;
+            const base = this.aboutBase(
+              baseOid,
+              () => this.findPacked(Buffer.from(baseOid, "hex")) ?? this.looseInfo(baseOid)
+            );
+            if (base === void 0) this.missingBase(location, baseOid);
+            if (!("pack" in base)) return this.remember(walked, base.type, size);
+            location = base;
+          }
+          try {
+            entry = this.packAt(location).header(location.offset, false);
+          } catch (error) {
+            throw this.inBase(walked.length, location, error);
+          }
+        }
+      }
+      remember(walked, type, size) {
+        for (const location of walked) this.packAt(location).rememberType(location.offset, type);
+        return { type, size };
+      }
+      /** `error`, saying which delta base it is about when it is about one (`depth` > 0). */
+      inBase(depth, location, error) {
+        if (depth === 0 || !(error instanceof Damage)) return error;
+        const oid = this.packAt(location).oidAt(location.offset);
+        const base = oid === void 0 ? `its delta base at offset ${location.offset}` : `its delta base ${oid}`;
+        return new Damage(error.file, `${base}: ${error.problem}`, error.cause);
+      }
+      packAt(location) {
+        return this.packs[location.pack];
+      }
+      cacheKey(location) {
+        return this.keyBase[location.pack] + location.offset;
+      }
+    };
+  }
+});
+
+// src/git/odb/index.ts
+var odb_exports = {};
+__export(odb_exports, {
+  CorruptObjectError: () => CorruptObjectError,
+  ObjectStore: () => ObjectStore,
+  TOO_LARGE: () => TOO_LARGE
+});
+var init_odb = __esm({
+  "src/git/odb/index.ts"() {
+    "use strict";
+    init_errors();
+    init_store();
+    init_types();
+  }
+});
+
+// src/engine/scan-worker.ts
+var import_node_perf_hooks = require("node:perf_hooks");
+var import_node_worker_threads = require("node:worker_threads");
+
+// src/filter/allowlist.ts
+var INLINE_ALLOW = "keysweep:allow";
+function compilePaths(globs) {
+  if (globs.length === 0) return () => false;
+  const picomatch = require_picomatch2();
+  return picomatch([...globs], { dot: true });
+}
+function suppressionOf(match, allowedPath, secrets, text, lines) {
+  if (allowedPath) return "allow-path";
+  if (secrets.some((allowed) => allowed.test(match.secret))) return "allow-secret";
+  if (text !== void 0 && hasInlineAllow(text, match, lines)) return "allow-inline";
+  return void 0;
+}
+function hasInlineAllow(text, match, lines) {
+  return matchedLines(text, match, lines).includes(INLINE_ALLOW);
+}
+function matchedLines(text, match, lines) {
+  const first = lines.lineOf(match.start);
+  const last = lines.lineOf(match.end - 1);
+  return text.slice(lines.lineStart(first), lines.lineEnd(last));
+}
 
 // src/sources/read-blob.ts
+init_types();
 function readBlobItem(objects, item, spec) {
   const path4 = item.provenance.path;
   try {
     const object = objects.readUpTo(spec.oid, spec.maxFileSize);
-    if (object === TOO_LARGE2) return { kind: "skip", path: path4, reason: "tooLarge" };
+    if (object === TOO_LARGE) return { kind: "skip", path: path4, reason: "tooLarge" };
     if (!object)
       return { kind: "skip", path: path4, reason: "unreadable", detail: `blob ${spec.oid.slice(0, 12)} is missing` };
     return { kind: "file", provenance: item.provenance, bytes: object.data };
@@ -3337,21 +3424,21 @@ function readBlobItem(objects, item, spec) {
 }
 
 // src/sources/read-file.ts
-var fs5 = __toESM(require("node:fs"));
-var FLAGS = fs5.constants.O_RDONLY | fs5.constants.O_NONBLOCK;
+var fs = __toESM(require("node:fs"));
+var FLAGS = fs.constants.O_RDONLY | fs.constants.O_NONBLOCK;
 function readFileItemSync(item, spec, into) {
   let fd;
   try {
-    fd = fs5.openSync(pathOf(spec), FLAGS);
-    const stat = fs5.fstatSync(fd);
+    fd = fs.openSync(pathOf(spec), FLAGS);
+    const stat = fs.fstatSync(fd);
     if (!stat.isFile()) return skip(item, "special");
     if (stat.size > spec.maxFileSize) return skip(item, "tooLarge");
-    const bytes = into ? into.read(fd, stat.size) : fs5.readFileSync(fd);
+    const bytes = into ? into.read(fd, stat.size) : fs.readFileSync(fd);
     return { kind: "file", provenance: item.provenance, bytes };
   } catch (error) {
     return skip(item, "unreadable", `cannot read file (${code(error)})`);
   } finally {
-    if (fd !== void 0) fs5.closeSync(fd);
+    if (fd !== void 0) fs.closeSync(fd);
   }
 }
 var ReadBuffer = class {
@@ -3365,12 +3452,12 @@ var ReadBuffer = class {
    * no more if it has grown (as `fs.readFileSync` reads). Valid until the next call.
    */
   read(fd, size) {
-    if (size === 0 || size > this.limit) return fs5.readFileSync(fd);
+    if (size === 0 || size > this.limit) return fs.readFileSync(fd);
     if (size > this.buffer.length)
       this.buffer = Buffer.allocUnsafeSlow(Math.min(this.limit, Math.max(size, 2 * this.buffer.length)));
     let done = 0;
     while (done < size) {
-      const read = fs5.readSync(fd, this.buffer, done, size - done, done);
+      const read = fs.readSync(fd, this.buffer, done, size - done, done);
       if (read === 0) break;
       done += read;
     }
@@ -3410,7 +3497,7 @@ function decodeText(bytes, utf8 = utf8Body(bytes)) {
 }
 
 // src/engine/detect.ts
-var import_node_buffer2 = require("node:buffer");
+var import_node_buffer = require("node:buffer");
 
 // src/engine/entropy.ts
 var counts = new Int32Array(128);
@@ -3662,7 +3749,7 @@ function detect(text, rules, utf8, always = false, keywords) {
     let windows = searchWindows(text, rule, byRule, hasKeyword);
     let runs;
     if (rule.run && bytes && decoding !== null && (always || runsPay(windows, text.length))) {
-      decoding ??= bytes.length === text.length ? "byte-per-unit" : (0, import_node_buffer2.isUtf8)(bytes) ? "utf8" : null;
+      decoding ??= bytes.length === text.length ? "byte-per-unit" : (0, import_node_buffer.isUtf8)(bytes) ? "utf8" : null;
       if (decoding) {
         runs = findRuns(rule.run, bytes, decoding);
         windows = intersect(windows, runWindows(runs, text.length));
@@ -4080,7 +4167,8 @@ async function runJob(job) {
 function storeFor(gitdir) {
   let store = stores.get(gitdir);
   if (!store) {
-    store = ObjectStore.open(gitdir, { cacheBytes: CACHE_BYTES });
+    const { ObjectStore: ObjectStore2 } = (init_odb(), __toCommonJS(odb_exports));
+    store = ObjectStore2.open(gitdir, { cacheBytes: CACHE_BYTES });
     stores.set(gitdir, store);
   }
   return store;
