@@ -51,3 +51,52 @@ describe('TreeGraph.holder', () => {
     );
   });
 });
+
+/**
+ * Ids that differ in their first bytes, as SHA-1 ids do: the table hashes an id by its first four bytes,
+ * so `oid`'s zero-padded ids (which differ only at the end) would all probe the same slot.
+ */
+const idOf = (n: number) => n.toString(16).padStart(8, '0').padEnd(40, '0');
+
+describe('TreeGraph', () => {
+  it('says a blob is new exactly once, by number and by id, past its first tables', () => {
+    const graph = new TreeGraph();
+    const blobs = Array.from({ length: 5000 }, (_, i) => graph.number(idOf(10_000 + i)));
+    expect(blobs.every((blob) => graph.firstSighting(blob))).toBe(true);
+    expect(blobs.some((blob) => graph.firstSighting(blob))).toBe(false);
+    expect(graph.hasSeenBlob(idOf(10_000))).toBe(true);
+    expect(graph.hasSeenBlob(idOf(14_999))).toBe(true);
+    const interned = graph.number(idOf(99_998)); // numbered, never sighted
+    expect(interned).toBeGreaterThan(4999);
+    expect(graph.hasSeenBlob(idOf(99_998))).toBe(false);
+    expect(graph.hasSeenBlob(idOf(99_999))).toBe(false); // never numbered
+  });
+
+  it("records every stride-th entry as a tree's children, leaving out the skipped ones", () => {
+    const graph = new TreeGraph();
+    const NO_CHILD = -0x40000000;
+    const blob = (n: number) => graph.number(idOf(50_000 + n));
+    const target = blob(7);
+    // entries as the walk keeps them: (child, end offset) pairs; a symlink has no child
+    // a tree whose number is also the end offset of the leaf's first entry: read as a child, it would
+    // give the leaf its blob
+    const decoy = graph.number(idOf(4000));
+    graph.setChildren(decoy, [~blob(9)]);
+    const leaf = graph.number(idOf(1));
+    graph.setChildren(leaf, [~target, decoy, NO_CHILD, 61, ~blob(8), 90], 2, NO_CHILD);
+    // a tree numbered past the first tables, with more entries than the first arena holds
+    const many = Array.from({ length: 70_000 }, (_, i) => [~blob(100 + i), 40 * (i + 1)]).flat();
+    const big = graph.number(idOf(2));
+    for (let n = 3; n < 3000; n++) graph.number(idOf(n));
+    const root = graph.number(idOf(3001));
+    graph.setChildren(big, many, 2, NO_CHILD);
+    graph.setChildren(root, [leaf, 40, big, 80], 2, NO_CHILD);
+    const holds = graph.holder(new Set([target, blob(9), blob(100 + 69_999)]));
+    expect([...holds(leaf)]).toEqual([target]);
+    expect([...holds(big)]).toEqual([blob(100 + 69_999)]);
+    expect([...holds(root)].sort((a, b) => a - b)).toEqual(
+      [target, blob(100 + 69_999)].sort((a, b) => a - b),
+    );
+    expect(graph.isRead(root) && graph.isRead(big) && !graph.isRead(graph.number(idOf(5)))).toBe(true);
+  });
+});
