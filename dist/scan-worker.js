@@ -651,7 +651,7 @@ var require_scan = __commonJS({
 var require_parse = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports2, module2) {
     "use strict";
-    var constants4 = require_constants();
+    var constants5 = require_constants();
     var utils = require_utils();
     var {
       MAX_LENGTH: MAX_LENGTH2,
@@ -659,7 +659,7 @@ var require_parse = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants4;
+    } = constants5;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -868,7 +868,7 @@ var require_parse = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants4.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants5.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -914,8 +914,8 @@ var require_parse = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants4.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants4.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants5.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants5.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -1611,7 +1611,7 @@ var require_parse = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants4.globChars(opts.windows);
+      } = constants5.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -1669,7 +1669,7 @@ var require_picomatch = __commonJS({
     var scan = require_scan();
     var parse = require_parse();
     var utils = require_utils();
-    var constants4 = require_constants();
+    var constants5 = require_constants();
     var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
@@ -1797,7 +1797,7 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch.constants = constants4;
+    picomatch.constants = constants5;
     module2.exports = picomatch;
   }
 });
@@ -2602,6 +2602,27 @@ var init_lru = __esm({
   }
 });
 
+// src/util/read-regular-file.ts
+function readRegularFileSync(file, encoding) {
+  const fd = fs4.openSync(file, FLAGS2);
+  try {
+    if (!fs4.fstatSync(fd).isFile())
+      throw Object.assign(new Error(`${file}: ${NOT_A_REGULAR_FILE}`), { code: NOT_A_REGULAR_FILE });
+    return encoding ? fs4.readFileSync(fd, encoding) : fs4.readFileSync(fd);
+  } finally {
+    fs4.closeSync(fd);
+  }
+}
+var fs4, NOT_A_REGULAR_FILE, FLAGS2;
+var init_read_regular_file = __esm({
+  "src/util/read-regular-file.ts"() {
+    "use strict";
+    fs4 = __toESM(require("node:fs"));
+    NOT_A_REGULAR_FILE = "not a regular file";
+    FLAGS2 = fs4.constants.O_RDONLY | fs4.constants.O_NONBLOCK;
+  }
+});
+
 // src/git/odb/pack-index.ts
 var V2_MAGIC, FANOUT_BYTES, TRAILER_BYTES, PackIndex;
 var init_pack_index = __esm({
@@ -2721,6 +2742,30 @@ var init_pack_index = __esm({
 });
 
 // src/git/odb/pack-file.ts
+function readReverseIndex(file, index) {
+  let bytes;
+  try {
+    bytes = readRegularFileSync(file);
+  } catch {
+    return void 0;
+  }
+  const count = index.count;
+  const table = RIDX_HEADER_BYTES + 4 * count;
+  if (bytes.length !== table + 2 * OID_BYTES || bytes.readUInt32BE(0) !== RIDX_SIGNATURE || bytes.readUInt32BE(4) !== 1 || bytes.readUInt32BE(8) !== 1 || !bytes.subarray(table, table + OID_BYTES).equals(index.packChecksum))
+    return void 0;
+  const sorted = new Float64Array(count);
+  const positions = new Uint32Array(count);
+  let previous = -1;
+  for (let rank = 0; rank < count; rank++) {
+    const position = bytes.readUInt32BE(RIDX_HEADER_BYTES + 4 * rank);
+    const offset = position < count ? index.offsetAt(position) : void 0;
+    if (offset === void 0 || offset <= previous) return void 0;
+    sorted[rank] = offset;
+    positions[rank] = position;
+    previous = offset;
+  }
+  return { sorted, positions };
+}
 function parseEntryHeader(bytes, offset) {
   const end = bytes.length;
   let i = 0;
@@ -2776,12 +2821,13 @@ function lowerBound(sorted, value) {
   }
   return lo;
 }
-var fs4, zlib2, HEADER_BYTES, TRAILER_BYTES2, MAX_ENTRY_HEADER, DELTA_SIZES_SHORT, DELTA_SIZES_LONG, SCRATCH_LIMIT, WHOLE_DELTA_LIMIT, crc322, PackFile, POSITION_SLOTS, MAX_PACKED_OFFSET;
+var fs5, zlib2, HEADER_BYTES, TRAILER_BYTES2, MAX_ENTRY_HEADER, DELTA_SIZES_SHORT, DELTA_SIZES_LONG, SCRATCH_LIMIT, WHOLE_DELTA_LIMIT, crc322, PackFile, RIDX_SIGNATURE, RIDX_HEADER_BYTES, POSITION_SLOTS, MAX_PACKED_OFFSET;
 var init_pack_file = __esm({
   "src/git/odb/pack-file.ts"() {
     "use strict";
-    fs4 = __toESM(require("node:fs"));
+    fs5 = __toESM(require("node:fs"));
     zlib2 = __toESM(require("node:zlib"));
+    init_read_regular_file();
     init_delta();
     init_errors();
     init_inflate();
@@ -2796,13 +2842,14 @@ var init_pack_file = __esm({
     WHOLE_DELTA_LIMIT = 64 * 1024;
     crc322 = zlib2.crc32;
     PackFile = class _PackFile {
-      constructor(index, name, handle, fileSize, unusable, note) {
+      constructor(index, name, handle, fileSize, unusable, note, revPath) {
         this.index = index;
         this.name = name;
         this.handle = handle;
         this.fileSize = fileSize;
         this.unusable = unusable;
         this.note = note;
+        this.revPath = revPath;
       }
       index;
       name;
@@ -2810,6 +2857,7 @@ var init_pack_file = __esm({
       fileSize;
       unusable;
       note;
+      revPath;
       sortedOffsets;
       /** Index position of the entry at each rank in `sortedOffsets`. */
       positionsByRank;
@@ -2818,8 +2866,8 @@ var init_pack_file = __esm({
       scratch = Buffer.allocUnsafe(0);
       /** Opens the pack and parses its index; a bad index throws, a damaged pack is reported per object. */
       static async open(packPath, idxPath, name) {
-        const index = PackIndex.parse(await fs4.promises.readFile(idxPath), name.replace(/\.pack$/, ".idx"));
-        const handle = await fs4.promises.open(packPath, "r");
+        const index = PackIndex.parse(await fs5.promises.readFile(idxPath), name.replace(/\.pack$/, ".idx"));
+        const handle = await fs5.promises.open(packPath, "r");
         try {
           const { size } = await handle.stat();
           let unusable;
@@ -2840,7 +2888,8 @@ var init_pack_file = __esm({
               note = " (the pack does not end with the checksum its index records: truncated or replaced?)";
             }
           }
-          return new _PackFile(index, name, handle, size, unusable, note);
+          const revPath = packPath.replace(/\.pack$/, ".rev");
+          return new _PackFile(index, name, handle, size, unusable, note, revPath);
         } catch (error) {
           await handle.close();
           throw error;
@@ -2961,7 +3010,7 @@ var init_pack_file = __esm({
         }
         let done = 0;
         while (done < length) {
-          const read = fs4.readSync(this.handle.fd, buffer, done, length - done, position + done);
+          const read = fs5.readSync(this.handle.fd, buffer, done, length - done, position + done);
           if (read === 0)
             throw this.damage(`entry at offset ${position} ends past the end of the file (truncated?)`);
           done += read;
@@ -2977,10 +3026,18 @@ var init_pack_file = __esm({
        * Sorts the entries' offsets once, so an entry's end is the next one's start. Usually each offset and
        * its index position are packed into one exact double (offset * 2^24 + position), so one native sort
        * gives both orders; a binary search per entry to pair them again cost ~60 ms on a 100,000-object pack,
-       * which a sweep replayed from the cache or a `staged` run paid to read a handful of objects.
+       * which a sweep replayed from the cache or a `staged` run paid to read a handful of objects. A valid
+       * reverse index beside the pack gives the same order without sorting (`readReverseIndex`).
        */
       sortOffsets() {
         const count = this.index.count;
+        const reverse = readReverseIndex(this.revPath, this.index);
+        if (reverse) {
+          this.sortedOffsets = reverse.sorted;
+          this.positionsByRank = reverse.positions;
+          this.typesByRank = new Uint8Array(count);
+          return reverse.sorted;
+        }
         const sorted = new Float64Array(count);
         const positions = new Uint32Array(count);
         const keys = count <= POSITION_SLOTS ? this.index.offsetKeys(POSITION_SLOTS, MAX_PACKED_OFFSET) : void 0;
@@ -3005,6 +3062,8 @@ var init_pack_file = __esm({
         return sorted;
       }
     };
+    RIDX_SIGNATURE = 1380533336;
+    RIDX_HEADER_BYTES = 12;
     POSITION_SLOTS = 2 ** 24;
     MAX_PACKED_OFFSET = 2 ** 53 / POSITION_SLOTS;
   }
@@ -3013,7 +3072,7 @@ var init_pack_file = __esm({
 // src/git/odb/store.ts
 async function openPacks(objects, display) {
   const dir = import_node_path3.default.join(objects, "pack");
-  const names = await fs5.promises.readdir(dir).catch(() => []);
+  const names = await fs6.promises.readdir(dir).catch(() => []);
   const present = new Set(names);
   const bases = names.filter((name) => name.endsWith(".idx") && present.has(`${name.slice(0, -4)}.pack`)).map((name) => name.slice(0, -4)).sort();
   return Promise.allSettled(
@@ -3038,15 +3097,15 @@ function toCorrupt(oid, error) {
   return error instanceof Damage ? new CorruptObjectError(oid, error.file, error.problem, { cause: error.cause }) : error;
 }
 async function refuseSha256(gitdir) {
-  const config = await fs5.promises.readFile(import_node_path3.default.join(gitdir, "config"), "utf8").catch(() => "");
+  const config = await fs6.promises.readFile(import_node_path3.default.join(gitdir, "config"), "utf8").catch(() => "");
   if (/^\s*objectformat\s*=\s*"?sha256"?\s*$/im.test(config))
     throw new Error(`${gitdir}: SHA-256 repositories are not supported (extensions.objectFormat = sha256)`);
 }
-var fs5, import_node_path3, DEFAULT_CACHE_BYTES, ObjectStore;
+var fs6, import_node_path3, DEFAULT_CACHE_BYTES, ObjectStore;
 var init_store = __esm({
   "src/git/odb/store.ts"() {
     "use strict";
-    fs5 = __toESM(require("node:fs"));
+    fs6 = __toESM(require("node:fs"));
     import_node_path3 = __toESM(require("node:path"));
     init_alternates();
     init_delta();
@@ -3086,7 +3145,7 @@ var init_store = __esm({
       /** gitdir = the .git directory (or a bare repo). Reads objects/pack/*.idx (v2; v1 too) and objects/info/alternates. */
       static async open(gitdir, options = {}) {
         const objects = import_node_path3.default.join(gitdir, "objects");
-        const stat = await fs5.promises.stat(objects).catch(() => void 0);
+        const stat = await fs6.promises.stat(objects).catch(() => void 0);
         if (!stat?.isDirectory()) throw new Error(`${gitdir}: not a git directory (it has no objects directory)`);
         await refuseSha256(gitdir);
         const directories = await objectDirectories(objects);

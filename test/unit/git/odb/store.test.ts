@@ -244,6 +244,76 @@ describe('ObjectStore on a repository packed with OFS_DELTA, with loose objects'
   });
 });
 
+describe('ObjectStore with the reverse index git writes beside a pack (.rev)', () => {
+  let repo: Repo;
+  let rev: string;
+  let good: Buffer;
+  let contents: Map<string, { type: string; data: Buffer }>;
+
+  beforeAll(() => {
+    repo = historyRepo();
+    contents = repo.contents();
+    const [pack] = repo.packFiles('.pack');
+    const scratch = path.join(repo.root, 'scratch.idx');
+    // --rev-index writes scratch.rev: the reverse index git >= 2.41 writes beside every pack it makes
+    repo.git('index-pack', '--rev-index', '-o', scratch, pack as string);
+    rev = (pack as string).replace(/\.pack$/, '.rev');
+    good = fs.readFileSync(scratch.replace(/\.idx$/, '.rev'));
+    expect(good.toString('latin1', 0, 4)).toBe('RIDX');
+  });
+
+  afterAll(() => repo.remove());
+
+  /** Reads every object through a new store; returns whether the offsets were sorted rather than read. */
+  async function readAll(): Promise<boolean> {
+    const sorted = jest.spyOn(PackIndex.prototype, 'offsetKeys');
+    const store = await ObjectStore.open(repo.gitdir);
+    try {
+      for (const [oid, { type, data }] of contents) {
+        const object = await store.read(oid);
+        expect({ oid, type: object?.type, same: object?.data.equals(data) }).toEqual({
+          oid,
+          type,
+          same: true,
+        });
+      }
+      return sorted.mock.calls.length > 0;
+    } finally {
+      sorted.mockRestore();
+      await store.close();
+    }
+  }
+
+  it('takes the pack order from a valid one instead of sorting', async () => {
+    fs.writeFileSync(rev, good);
+    expect(await readAll()).toBe(false);
+  });
+
+  it('sorts instead when it does not fit the pack or is damaged, and reads every object the same', async () => {
+    const position = (rank: number) => 12 + 4 * rank; // after "RIDX", the version and the hash id
+    const swapped = Buffer.from(good);
+    swapped.writeUInt32BE(good.readUInt32BE(position(1)), position(0));
+    swapped.writeUInt32BE(good.readUInt32BE(position(0)), position(1));
+    const outOfRange = Buffer.from(good);
+    outOfRange.writeUInt32BE(0xffffff, position(3));
+    const otherPack = Buffer.from(good);
+    otherPack[good.length - 40] = (otherPack[good.length - 40] as number) ^ 1;
+    const cases = {
+      swapped,
+      outOfRange,
+      otherPack,
+      truncated: good.subarray(0, good.length - 1),
+      version: Buffer.concat([good.subarray(0, 7), Buffer.from([2]), good.subarray(8)]),
+    };
+    for (const [name, bytes] of Object.entries(cases)) {
+      fs.writeFileSync(rev, bytes);
+      expect({ name, sorted: await readAll() }).toEqual({ name, sorted: true });
+    }
+    fs.rmSync(rev);
+    expect(await readAll()).toBe(true);
+  });
+});
+
 describe('ObjectStore on a repository packed with REF_DELTA', () => {
   let repo: Repo;
   let store: ObjectStore;
