@@ -2229,14 +2229,22 @@ function readDeltaSizes(delta) {
   const result = readSize(delta, base.next);
   return { baseSize: base.value, resultSize: result.value, start: result.next };
 }
+function deltaSizesOrProblem(delta) {
+  try {
+    return readDeltaSizes(delta);
+  } catch (error) {
+    if (error instanceof DeltaProblem) return error.message;
+    throw error;
+  }
+}
 function applyDelta(base, delta) {
-  const { baseSize, resultSize: resultSize2, start } = readDeltaSizes(delta);
+  const { baseSize, resultSize, start } = readDeltaSizes(delta);
   if (baseSize !== base.length)
     throw new DeltaProblem(`delta expects a base of ${baseSize} bytes, but the base has ${base.length}`);
   const instructions = delta.length - start;
-  if (resultSize2 > instructions * (Math.min(base.length, 16777215) + 1) || resultSize2 > MAX_LENGTH)
-    throw new DeltaProblem(`delta header says ${resultSize2} bytes, more than its instructions can produce`);
-  const out = Buffer.allocUnsafe(resultSize2);
+  if (resultSize > instructions * (Math.min(base.length, 16777215) + 1) || resultSize > MAX_LENGTH)
+    throw new DeltaProblem(`delta header says ${resultSize} bytes, more than its instructions can produce`);
+  const out = Buffer.allocUnsafe(resultSize);
   let written = 0;
   let i = start;
   while (i < delta.length) {
@@ -2255,8 +2263,8 @@ function applyDelta(base, delta) {
         throw new DeltaProblem(
           `delta copies bytes ${offset}..${offset + size} of a ${base.length}-byte base`
         );
-      if (written + size > resultSize2)
-        throw new DeltaProblem(`delta writes past its ${resultSize2}-byte result`);
+      if (written + size > resultSize)
+        throw new DeltaProblem(`delta writes past its ${resultSize}-byte result`);
       if (size <= 16) {
         for (let k = 0; k < size; k++) out[written + k] = base[offset + k];
       } else {
@@ -2265,8 +2273,8 @@ function applyDelta(base, delta) {
       written += size;
     } else if (op2 !== 0) {
       if (i + op2 > delta.length) throw new DeltaProblem("delta ends inside an insert instruction");
-      if (written + op2 > resultSize2)
-        throw new DeltaProblem(`delta writes past its ${resultSize2}-byte result`);
+      if (written + op2 > resultSize)
+        throw new DeltaProblem(`delta writes past its ${resultSize}-byte result`);
       delta.copy(out, written, i, i + op2);
       written += op2;
       i += op2;
@@ -2274,8 +2282,8 @@ function applyDelta(base, delta) {
       throw new DeltaProblem("delta has a reserved (zero) instruction");
     }
   }
-  if (written !== resultSize2)
-    throw new DeltaProblem(`delta produces ${written} bytes, but its header says ${resultSize2}`);
+  if (written !== resultSize)
+    throw new DeltaProblem(`delta produces ${written} bytes, but its header says ${resultSize}`);
   return out;
 }
 function readSize(delta, at) {
@@ -2317,7 +2325,7 @@ function inflateExact(compressed, size, headerLength = 0) {
   }
   if (size <= REUSE_LIMIT) {
     const data2 = reused.inflate(compressed, size);
-    if (data2 === TOO_LARGE2)
+    if (data2 === TOO_LARGE)
       return { ok: false, problem: `inflates to more than the ${size - headerLength} bytes its header says` };
     if (data2 !== void 0) return checkedSize(data2, size, headerLength);
   }
@@ -2360,15 +2368,15 @@ function describeFailure(error, size) {
     cause: error
   };
 }
-var zlib, MAX_DEFLATE_RATIO, MAX_CHUNK, REUSE_LIMIT, TOO_LARGE2, ReusedInflater, reused;
+var zlib, MAX_DEFLATE_RATIO, MAX_CHUNK, REUSE_LIMIT, ReusedInflater, reused;
 var init_inflate = __esm({
   "src/git/odb/inflate.ts"() {
     "use strict";
     zlib = __toESM(require("node:zlib"));
+    init_types();
     MAX_DEFLATE_RATIO = 1032;
     MAX_CHUNK = 8 * 1024 * 1024;
     REUSE_LIMIT = 1024 * 1024;
-    TOO_LARGE2 = /* @__PURE__ */ Symbol("too large");
     ReusedInflater = class {
       engine;
       handle;
@@ -2393,7 +2401,7 @@ var init_inflate = __esm({
           return void 0;
         }
         const produced = size + 1 - state[0];
-        return produced > size ? TOO_LARGE2 : output.subarray(0, produced);
+        return produced > size ? TOO_LARGE : output.subarray(0, produced);
       }
       open() {
         if (this.unavailable) return false;
@@ -2803,13 +2811,7 @@ function parseEntryHeader(bytes, offset) {
   return { type, size, baseOffset: void 0, baseOid: void 0, length: i };
 }
 function deltaSizes(prefix) {
-  if (prefix === void 0) return "invalid zlib data";
-  try {
-    return readDeltaSizes(prefix);
-  } catch (error) {
-    if (error instanceof DeltaProblem) return error.message;
-    throw error;
-  }
+  return prefix === void 0 ? "invalid zlib data" : deltaSizesOrProblem(prefix);
 }
 function lowerBound(sorted, value) {
   let lo = 0;
@@ -2930,12 +2932,12 @@ var init_pack_file = __esm({
        * The entry's header without inflating it, except that for a delta with `resultSize` the start of the
        * delta is inflated to read the size of the object it produces.
        */
-      header(offset, resultSize2) {
+      header(offset, resultSize) {
         const rank = this.rankOf(offset);
         const available = this.endOf(rank) - offset;
         let bytes = this.readRange(offset, Math.min(available, MAX_ENTRY_HEADER + DELTA_SIZES_SHORT), true);
         const header = this.parseHeader(bytes, offset);
-        if (!resultSize2 || header.type !== OFS_DELTA && header.type !== REF_DELTA) return header;
+        if (!resultSize || header.type !== OFS_DELTA && header.type !== REF_DELTA) return header;
         if (header.size <= WHOLE_DELTA_LIMIT && available <= SCRATCH_LIMIT) {
           const whole = inflateExact(
             this.readRange(offset, available, true).subarray(header.length),
@@ -3085,14 +3087,6 @@ async function openPacks(objects, display) {
     )
   );
 }
-function resultSize(delta) {
-  try {
-    return readDeltaSizes(delta).resultSize;
-  } catch (error) {
-    if (error instanceof DeltaProblem) return -1;
-    throw error;
-  }
-}
 function toCorrupt(oid, error) {
   return error instanceof Damage ? new CorruptObjectError(oid, error.file, error.problem, { cause: error.cause }) : error;
 }
@@ -3177,17 +3171,10 @@ var init_store = __esm({
        * more than its reads.
        */
       readSync(oid) {
-        const key = this.checkId(oid);
-        try {
-          const found = this.findPacked(key);
-          if (found !== void 0) return this.unpack(found);
-          return this.readLoose(oid.toLowerCase());
-        } catch (error) {
-          throw toCorrupt(oid.toLowerCase(), error);
-        }
+        return this.readUpTo(oid, Number.POSITIVE_INFINITY);
       }
       /**
-       * `readSync` for scanning a blob under a size limit: an object over `maxSize` bytes is TOO_LARGE, found
+       * `readSync` under a size limit, for scanning a blob: an object over `maxSize` bytes is TOO_LARGE, found
        * out without building it (a pack entry's header gives a whole object's size, a delta's own header the
        * size of what it makes). One read where `info` then `read` read a delta's entry, and inflated it, twice.
        */
@@ -3197,8 +3184,8 @@ var init_store = __esm({
           const found = this.findPacked(key);
           if (found !== void 0) return this.unpack(found, maxSize);
           const id = oid.toLowerCase();
-          const info = this.looseInfo(id);
-          return info !== void 0 && info.size > maxSize ? TOO_LARGE : this.readLoose(id);
+          if (maxSize < Number.POSITIVE_INFINITY && (this.looseInfo(id)?.size ?? 0) > maxSize) return TOO_LARGE;
+          return this.readLoose(id);
         } catch (error) {
           throw toCorrupt(oid.toLowerCase(), error);
         }
@@ -3292,7 +3279,8 @@ var init_store = __esm({
         }
         return void 0;
       }
-      unpack(target, maxSize = Number.POSITIVE_INFINITY) {
+      /** The object at `target`, from the cache or built (and then cached); TOO_LARGE over `maxSize` bytes. */
+      unpack(target, maxSize) {
         const key = this.cacheKey(target);
         const cached = this.cache.get(key);
         if (cached !== void 0) return cached.data.length > maxSize ? TOO_LARGE : cached;
@@ -3300,7 +3288,11 @@ var init_store = __esm({
         if (object !== TOO_LARGE) this.cache.set(key, object);
         return object;
       }
-      build(target, maxSize = Number.POSITIVE_INFINITY) {
+      /**
+       * Walks down the delta chain to a whole object or a cached base, then applies the deltas back up; or,
+       * when the object turns out to be over `maxSize` bytes, stops there (TOO_LARGE).
+       */
+      build(target, maxSize) {
         const deltas = [];
         let location = target;
         let base;
@@ -3320,8 +3312,10 @@ var init_store = __esm({
             if (deltas.length > 0) this.cache.set(this.cacheKey(location), base);
             break;
           }
-          if (deltas.length === 0 && maxSize < Number.POSITIVE_INFINITY && resultSize(entry.data) > maxSize)
-            return TOO_LARGE;
+          if (deltas.length === 0 && maxSize < Number.POSITIVE_INFINITY) {
+            const sizes = deltaSizesOrProblem(entry.data);
+            if (typeof sizes !== "string" && sizes.resultSize > maxSize) return TOO_LARGE;
+          }
           deltas.push({ data: entry.data, location });
           const next = this.baseOf(location, entry);
           if (!("pack" in next)) {

@@ -26,6 +26,16 @@ export function readDeltaSizes(delta: Uint8Array): DeltaSizes {
   return { baseSize: base.value, resultSize: result.value, start: result.next };
 }
 
+/** `readDeltaSizes`, or what is wrong with the header (a DeltaProblem's message) instead of a throw. */
+export function deltaSizesOrProblem(delta: Uint8Array): DeltaSizes | string {
+  try {
+    return readDeltaSizes(delta);
+  } catch (error) {
+    if (error instanceof DeltaProblem) return error.message;
+    throw error;
+  }
+}
+
 /** Applies `delta` to `base`. */
 export function applyDelta(base: Buffer, delta: Buffer): Buffer {
   const { baseSize, resultSize, start } = readDeltaSizes(delta);

@@ -1,4 +1,5 @@
 import * as zlib from 'node:zlib';
+import { TOO_LARGE } from './types';
 
 /**
  * zlib inflation with the checks a corrupt object needs. Git stores every object deflated and records its
@@ -63,7 +64,6 @@ function checkedSize(data: Buffer, size: number, headerLength: number): InflateR
  * inflating outweighs the per-call cost, through `zlib.inflateSync` with its bounded output chunks.
  */
 const REUSE_LIMIT = 1024 * 1024;
-const TOO_LARGE = Symbol('too large');
 
 /**
  * `zlib.inflateSync` builds a new zlib stream object (a Node Transform stream, its native handle and a

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as zlib from 'node:zlib';
 import { readRegularFileSync } from '../../util/read-regular-file';
-import { DeltaProblem, type DeltaSizes, readDeltaSizes } from './delta';
+import { type DeltaSizes, deltaSizesOrProblem } from './delta';
 import { Damage } from './errors';
 import { inflateExact, inflatePrefix } from './inflate';
 import { PackIndex } from './pack-index';
@@ -395,21 +395,15 @@ function parseEntryHeader(bytes: Buffer, offset: number): EntryHeader | string {
 
 /** The sizes at the start of an inflated delta (or of a prefix of it), or what is wrong. */
 function deltaSizes(prefix: Buffer | undefined): DeltaSizes | string {
-  if (prefix === undefined) return 'invalid zlib data';
-  try {
-    return readDeltaSizes(prefix);
-  } catch (error) {
-    if (error instanceof DeltaProblem) return error.message;
-    throw error;
-  }
+  return prefix === undefined ? 'invalid zlib data' : deltaSizesOrProblem(prefix);
 }
 
-/** The first index in `sorted` whose value is at least `value`. */
 /** Index positions that fit beside an offset in one double (2^24: 16 million objects per pack)… */
 const POSITION_SLOTS = 2 ** 24;
 /** …for offsets below 2^29 (packs up to 512 MiB); larger packs sort the slower way. */
 const MAX_PACKED_OFFSET = 2 ** 53 / POSITION_SLOTS;
 
+/** The first index in `sorted` whose value is at least `value`. */
 function lowerBound(sorted: Float64Array, value: number): number {
   let lo = 0;
   let hi = sorted.length;

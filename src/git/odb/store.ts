@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import path from 'node:path';
 import { objectDirectories } from './alternates';
-import { applyDelta, DeltaProblem, readDeltaSizes } from './delta';
+import { applyDelta, DeltaProblem, deltaSizesOrProblem } from './delta';
 import { CorruptObjectError, Damage } from './errors';
 import { LooseObjects } from './loose';
 import { ByteLru } from './lru';
@@ -106,18 +106,11 @@ export class ObjectStore {
    * more than its reads.
    */
   readSync(oid: string): GitObject | undefined {
-    const key = this.checkId(oid);
-    try {
-      const found = this.findPacked(key);
-      if (found !== undefined) return this.unpack(found);
-      return this.readLoose(oid.toLowerCase());
-    } catch (error) {
-      throw toCorrupt(oid.toLowerCase(), error);
-    }
+    return this.readUpTo(oid, Number.POSITIVE_INFINITY) as GitObject | undefined; // no object is over an infinite limit
   }
 
   /**
-   * `readSync` for scanning a blob under a size limit: an object over `maxSize` bytes is TOO_LARGE, found
+   * `readSync` under a size limit, for scanning a blob: an object over `maxSize` bytes is TOO_LARGE, found
    * out without building it (a pack entry's header gives a whole object's size, a delta's own header the
    * size of what it makes). One read where `info` then `read` read a delta's entry, and inflated it, twice.
    */
@@ -127,8 +120,8 @@ export class ObjectStore {
       const found = this.findPacked(key);
       if (found !== undefined) return this.unpack(found, maxSize);
       const id = oid.toLowerCase();
-      const info = this.looseInfo(id);
-      return info !== undefined && info.size > maxSize ? TOO_LARGE : this.readLoose(id);
+      if (maxSize < Number.POSITIVE_INFINITY && (this.looseInfo(id)?.size ?? 0) > maxSize) return TOO_LARGE;
+      return this.readLoose(id);
     } catch (error) {
       throw toCorrupt(oid.toLowerCase(), error);
     }
@@ -236,9 +229,7 @@ export class ObjectStore {
   }
 
   /** The object at `target`, from the cache or built (and then cached); TOO_LARGE over `maxSize` bytes. */
-  private unpack(target: Location): GitObject;
-  private unpack(target: Location, maxSize: number): GitObject | typeof TOO_LARGE;
-  private unpack(target: Location, maxSize = Number.POSITIVE_INFINITY): GitObject | typeof TOO_LARGE {
+  private unpack(target: Location, maxSize: number): GitObject | typeof TOO_LARGE {
     const key = this.cacheKey(target);
     const cached = this.cache.get(key);
     if (cached !== undefined) return cached.data.length > maxSize ? TOO_LARGE : cached;
@@ -251,9 +242,7 @@ export class ObjectStore {
    * Walks down the delta chain to a whole object or a cached base, then applies the deltas back up; or,
    * when the object turns out to be over `maxSize` bytes, stops there (TOO_LARGE).
    */
-  private build(target: Location): GitObject;
-  private build(target: Location, maxSize: number): GitObject | typeof TOO_LARGE;
-  private build(target: Location, maxSize = Number.POSITIVE_INFINITY): GitObject | typeof TOO_LARGE {
+  private build(target: Location, maxSize: number): GitObject | typeof TOO_LARGE {
     const deltas: PendingDelta[] = [];
     let location = target;
     let base: GitObject | undefined;
@@ -274,8 +263,10 @@ export class ObjectStore {
         break;
       }
       // (a damaged delta header is left for applyDelta to describe)
-      if (deltas.length === 0 && maxSize < Number.POSITIVE_INFINITY && resultSize(entry.data) > maxSize)
-        return TOO_LARGE;
+      if (deltas.length === 0 && maxSize < Number.POSITIVE_INFINITY) {
+        const sizes = deltaSizesOrProblem(entry.data);
+        if (typeof sizes !== 'string' && sizes.resultSize > maxSize) return TOO_LARGE;
+      }
       deltas.push({ data: entry.data, location });
       const next = this.baseOf(location, entry);
       if (!('pack' in next)) {
@@ -408,16 +399,6 @@ async function openPacks(objects: string, display: string): Promise<PromiseSettl
       ),
     ),
   );
-}
-
-/** The size of the object a delta makes, from its header; -1 when the header is damaged. */
-function resultSize(delta: Buffer): number {
-  try {
-    return readDeltaSizes(delta).resultSize;
-  } catch (error) {
-    if (error instanceof DeltaProblem) return -1;
-    throw error;
-  }
 }
 
 function toCorrupt(oid: string, error: unknown): unknown {
