@@ -93,7 +93,11 @@ async function* walkDirectory(
   const unreadableDirs: Entry[] = [];
   const lineBreakNames: fs.Dirent[] = [];
   const rawNames: RawName[] = [];
-  const found = await fg.glob(globs.patterns, {
+  // Listed synchronously: fast-glob's asynchronous walk sends every directory to libuv's thread pool and
+  // back, and took 2-3x longer (60 against 25 ms on the bench tree's 556 directories, 150 against 50 ms
+  // on node_modules' 1,900); nothing else has to run meanwhile, as no item can be yielded before the
+  // listing is complete and sorted.
+  const found = fg.sync(globs.patterns, {
     cwd: target,
     dot: true,
     onlyFiles: false,
@@ -103,8 +107,8 @@ async function* walkDirectory(
     unique: globs.patterns.length > 1, // one pattern cannot list a path twice; deduplicating costs
     fs: readdirWrapper(options.root, unreadableDirs, ignores, lineBreakNames, rawNames),
   });
-  // fast-glob reads directories concurrently, so it lists in a different order from run to run; the
-  // scan's order (and with it the order of the report's counts) must not depend on it.
+  // fast-glob lists in the order the file system returns names, which differs between file systems and
+  // copies of a tree; the scan's order (and with it the order of the report's counts) must not.
   found.sort((a, b) => compareText(a.path, b.path));
   unreadableDirs.sort((a, b) => compareText(a.relative, b.relative));
   const fullPath = (dirent: fs.Dirent) => path.join(dirent.parentPath ?? dirent.path, dirent.name);
@@ -206,39 +210,36 @@ function readdirWrapper(
   lineBreakNames: fs.Dirent[],
   rawNames: RawName[],
 ): Partial<typeof fs> {
-  const readdir = ((
-    dir: string,
-    options: unknown,
-    callback: (error: Error | null, entries: unknown[]) => void,
-  ) => {
-    fs.readdir(dir, options as { withFileTypes: true }, (error, entries) => {
-      if (error) {
-        unreadable.push({
-          absolute: dir,
-          relative: relativeTo(root, dir),
-          type: 'unreadable-dir',
-          detail: code(error),
-        });
-        return callback(null, []);
-      }
-      const lossy = entries.some((entry) => entry.name.includes('\uFFFD'))
-        ? takeRawNames(dir, rawNames)
-        : undefined;
-      const kept = entries.filter(
-        (entry) =>
-          !lossy?.has(entry.name) &&
-          !(entry.isDirectory() && ignores?.ignores(path.join(dir, entry.name), true)),
-      );
-      for (const entry of kept) {
-        if (!LINE_BREAK.test(entry.name)) continue;
-        // remember where it was found: Dirent.parentPath is only in newer Node releases
-        Object.assign(entry, { parentPath: dir });
-        lineBreakNames.push(entry);
-      }
-      callback(null, kept);
-    });
-  }) as typeof fs.readdir;
-  return { readdir };
+  const readdirSync = ((dir: string, options: { withFileTypes: true }) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, options);
+    } catch (error) {
+      unreadable.push({
+        absolute: dir,
+        relative: relativeTo(root, dir),
+        type: 'unreadable-dir',
+        detail: code(error),
+      });
+      return [];
+    }
+    const lossy = entries.some((entry) => entry.name.includes('\uFFFD'))
+      ? takeRawNames(dir, rawNames)
+      : undefined;
+    const kept = entries.filter(
+      (entry) =>
+        !lossy?.has(entry.name) &&
+        !(entry.isDirectory() && ignores?.ignores(path.join(dir, entry.name), true)),
+    );
+    for (const entry of kept) {
+      if (!LINE_BREAK.test(entry.name)) continue;
+      // remember where it was found: Dirent.parentPath is only in newer Node releases
+      Object.assign(entry, { parentPath: dir });
+      lineBreakNames.push(entry);
+    }
+    return kept;
+  }) as typeof fs.readdirSync;
+  return { readdirSync };
 }
 
 /**
