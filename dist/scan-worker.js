@@ -2610,24 +2610,75 @@ var init_lru = __esm({
   }
 });
 
+// src/git/odb/pack-chunks.ts
+var fs4, CHUNK_BYTES, SLOTS, PACK_TAG, PackChunks;
+var init_pack_chunks = __esm({
+  "src/git/odb/pack-chunks.ts"() {
+    "use strict";
+    fs4 = __toESM(require("node:fs"));
+    CHUNK_BYTES = 4096;
+    SLOTS = 1024;
+    PACK_TAG = 2 ** 36;
+    PackChunks = class {
+      memory;
+      /** The chunk each slot holds (-1: none). */
+      tags = new Float64Array(SLOTS).fill(-1);
+      /** How many of its bytes were read (fewer than CHUNK_BYTES for a pack's last chunk). */
+      filled = new Uint16Array(SLOTS);
+      packs = 0;
+      /** A number for a pack that will read through this cache. */
+      register() {
+        return this.packs++;
+      }
+      /**
+       * The bytes at [position, position + length) of the pack `pack` open as `fd`, or undefined when the
+       * range spans chunks or lies past what could be read (the caller reads it directly, and reports a
+       * short read as it would). Valid until the next call.
+       */
+      read(fd, pack, position, length) {
+        const chunk = Math.floor(position / CHUNK_BYTES);
+        const start = position - chunk * CHUNK_BYTES;
+        if (length === 0 || start + length > CHUNK_BYTES) return void 0;
+        const tag = pack * PACK_TAG + chunk;
+        const slot = chunk % SLOTS;
+        this.memory ??= Buffer.allocUnsafeSlow(SLOTS * CHUNK_BYTES);
+        const at = slot * CHUNK_BYTES;
+        if (this.tags[slot] !== tag) {
+          this.tags[slot] = -1;
+          let done = 0;
+          while (done < CHUNK_BYTES) {
+            const read = fs4.readSync(fd, this.memory, at + done, CHUNK_BYTES - done, chunk * CHUNK_BYTES + done);
+            if (read === 0) break;
+            done += read;
+          }
+          this.tags[slot] = tag;
+          this.filled[slot] = done;
+        }
+        if (start + length > this.filled[slot]) return void 0;
+        return this.memory.subarray(at + start, at + start + length);
+      }
+    };
+  }
+});
+
 // src/util/read-regular-file.ts
 function readRegularFileSync(file, encoding) {
-  const fd = fs4.openSync(file, FLAGS2);
+  const fd = fs5.openSync(file, FLAGS2);
   try {
-    if (!fs4.fstatSync(fd).isFile())
+    if (!fs5.fstatSync(fd).isFile())
       throw Object.assign(new Error(`${file}: ${NOT_A_REGULAR_FILE}`), { code: NOT_A_REGULAR_FILE });
-    return encoding ? fs4.readFileSync(fd, encoding) : fs4.readFileSync(fd);
+    return encoding ? fs5.readFileSync(fd, encoding) : fs5.readFileSync(fd);
   } finally {
-    fs4.closeSync(fd);
+    fs5.closeSync(fd);
   }
 }
-var fs4, NOT_A_REGULAR_FILE, FLAGS2;
+var fs5, NOT_A_REGULAR_FILE, FLAGS2;
 var init_read_regular_file = __esm({
   "src/util/read-regular-file.ts"() {
     "use strict";
-    fs4 = __toESM(require("node:fs"));
+    fs5 = __toESM(require("node:fs"));
     NOT_A_REGULAR_FILE = "not a regular file";
-    FLAGS2 = fs4.constants.O_RDONLY | fs4.constants.O_NONBLOCK;
+    FLAGS2 = fs5.constants.O_RDONLY | fs5.constants.O_NONBLOCK;
   }
 });
 
@@ -2823,11 +2874,11 @@ function lowerBound(sorted, value) {
   }
   return lo;
 }
-var fs5, zlib2, HEADER_BYTES, TRAILER_BYTES2, MAX_ENTRY_HEADER, DELTA_SIZES_SHORT, DELTA_SIZES_LONG, SCRATCH_LIMIT, WHOLE_DELTA_LIMIT, crc322, PackFile, RIDX_SIGNATURE, RIDX_HEADER_BYTES, POSITION_SLOTS, MAX_PACKED_OFFSET;
+var fs6, zlib2, HEADER_BYTES, TRAILER_BYTES2, MAX_ENTRY_HEADER, DELTA_SIZES_SHORT, DELTA_SIZES_LONG, SCRATCH_LIMIT, WHOLE_DELTA_LIMIT, crc322, PackFile, RIDX_SIGNATURE, RIDX_HEADER_BYTES, POSITION_SLOTS, MAX_PACKED_OFFSET;
 var init_pack_file = __esm({
   "src/git/odb/pack-file.ts"() {
     "use strict";
-    fs5 = __toESM(require("node:fs"));
+    fs6 = __toESM(require("node:fs"));
     zlib2 = __toESM(require("node:zlib"));
     init_read_regular_file();
     init_delta();
@@ -2844,7 +2895,7 @@ var init_pack_file = __esm({
     WHOLE_DELTA_LIMIT = 64 * 1024;
     crc322 = zlib2.crc32;
     PackFile = class _PackFile {
-      constructor(index, name, handle, fileSize, unusable, note, revPath) {
+      constructor(index, name, handle, fileSize, unusable, note, revPath, chunks, chunkPack) {
         this.index = index;
         this.name = name;
         this.handle = handle;
@@ -2852,6 +2903,8 @@ var init_pack_file = __esm({
         this.unusable = unusable;
         this.note = note;
         this.revPath = revPath;
+        this.chunks = chunks;
+        this.chunkPack = chunkPack;
       }
       index;
       name;
@@ -2860,6 +2913,8 @@ var init_pack_file = __esm({
       unusable;
       note;
       revPath;
+      chunks;
+      chunkPack;
       sortedOffsets;
       /** Index position of the entry at each rank in `sortedOffsets`. */
       positionsByRank;
@@ -2867,9 +2922,9 @@ var init_pack_file = __esm({
       typesByRank;
       scratch = Buffer.allocUnsafe(0);
       /** Opens the pack and parses its index; a bad index throws, a damaged pack is reported per object. */
-      static async open(packPath, idxPath, name) {
-        const index = PackIndex.parse(await fs5.promises.readFile(idxPath), name.replace(/\.pack$/, ".idx"));
-        const handle = await fs5.promises.open(packPath, "r");
+      static async open(packPath, idxPath, name, chunks) {
+        const index = PackIndex.parse(await fs6.promises.readFile(idxPath), name.replace(/\.pack$/, ".idx"));
+        const handle = await fs6.promises.open(packPath, "r");
         try {
           const { size } = await handle.stat();
           let unusable;
@@ -2891,7 +2946,17 @@ var init_pack_file = __esm({
             }
           }
           const revPath = packPath.replace(/\.pack$/, ".rev");
-          return new _PackFile(index, name, handle, size, unusable, note, revPath);
+          return new _PackFile(
+            index,
+            name,
+            handle,
+            size,
+            unusable,
+            note,
+            revPath,
+            chunks,
+            chunks?.register() ?? 0
+          );
         } catch (error) {
           await handle.close();
           throw error;
@@ -3002,7 +3067,13 @@ var init_pack_file = __esm({
         const dataEnd = this.fileSize - TRAILER_BYTES2;
         return Math.min(this.sortedOffsets[rank + 1] ?? dataEnd, dataEnd);
       }
+      /**
+       * `scratch`: the bytes may be valid only until the next read from any pack of the store (they may lie
+       * in its chunk cache, see pack-chunks.ts, or in this pack's reused buffer); otherwise they are new.
+       */
       readRange(position, length, scratch) {
+        const cached = scratch ? this.chunks?.read(this.handle.fd, this.chunkPack, position, length) : void 0;
+        if (cached) return cached;
         let buffer;
         if (scratch) {
           if (this.scratch.length < length) this.scratch = Buffer.allocUnsafe(Math.max(length, 64 * 1024));
@@ -3012,7 +3083,7 @@ var init_pack_file = __esm({
         }
         let done = 0;
         while (done < length) {
-          const read = fs5.readSync(this.handle.fd, buffer, done, length - done, position + done);
+          const read = fs6.readSync(this.handle.fd, buffer, done, length - done, position + done);
           if (read === 0)
             throw this.damage(`entry at offset ${position} ends past the end of the file (truncated?)`);
           done += read;
@@ -3072,9 +3143,9 @@ var init_pack_file = __esm({
 });
 
 // src/git/odb/store.ts
-async function openPacks(objects, display) {
+async function openPacks(objects, display, chunks) {
   const dir = import_node_path3.default.join(objects, "pack");
-  const names = await fs6.promises.readdir(dir).catch(() => []);
+  const names = await fs7.promises.readdir(dir).catch(() => []);
   const present = new Set(names);
   const bases = names.filter((name) => name.endsWith(".idx") && present.has(`${name.slice(0, -4)}.pack`)).map((name) => name.slice(0, -4)).sort();
   return Promise.allSettled(
@@ -3082,7 +3153,8 @@ async function openPacks(objects, display) {
       (base) => PackFile.open(
         import_node_path3.default.join(dir, `${base}.pack`),
         import_node_path3.default.join(dir, `${base}.idx`),
-        `${display}/pack/${base}.pack`
+        `${display}/pack/${base}.pack`,
+        chunks
       )
     )
   );
@@ -3091,21 +3163,22 @@ function toCorrupt(oid, error) {
   return error instanceof Damage ? new CorruptObjectError(oid, error.file, error.problem, { cause: error.cause }) : error;
 }
 async function refuseSha256(gitdir) {
-  const config = await fs6.promises.readFile(import_node_path3.default.join(gitdir, "config"), "utf8").catch(() => "");
+  const config = await fs7.promises.readFile(import_node_path3.default.join(gitdir, "config"), "utf8").catch(() => "");
   if (/^\s*objectformat\s*=\s*"?sha256"?\s*$/im.test(config))
     throw new Error(`${gitdir}: SHA-256 repositories are not supported (extensions.objectFormat = sha256)`);
 }
-var fs6, import_node_path3, DEFAULT_CACHE_BYTES, ObjectStore;
+var fs7, import_node_path3, DEFAULT_CACHE_BYTES, ObjectStore;
 var init_store = __esm({
   "src/git/odb/store.ts"() {
     "use strict";
-    fs6 = __toESM(require("node:fs"));
+    fs7 = __toESM(require("node:fs"));
     import_node_path3 = __toESM(require("node:path"));
     init_alternates();
     init_delta();
     init_errors();
     init_loose();
     init_lru();
+    init_pack_chunks();
     init_pack_file();
     init_types();
     DEFAULT_CACHE_BYTES = 64 * 1024 * 1024;
@@ -3137,13 +3210,20 @@ var init_store = __esm({
        */
       keyBase = [];
       /** gitdir = the .git directory (or a bare repo). Reads objects/pack/*.idx (v2; v1 too) and objects/info/alternates. */
+      /**
+       * `cacheBytes`: the delta-base cache's limit; `smallReads: false`: no cache of small pack reads (see
+       * pack-chunks.ts), for a reader of blobs, which are rarely small enough to share a chunk.
+       */
       static async open(gitdir, options = {}) {
         const objects = import_node_path3.default.join(gitdir, "objects");
-        const stat = await fs6.promises.stat(objects).catch(() => void 0);
+        const stat = await fs7.promises.stat(objects).catch(() => void 0);
         if (!stat?.isDirectory()) throw new Error(`${gitdir}: not a git directory (it has no objects directory)`);
         await refuseSha256(gitdir);
         const directories = await objectDirectories(objects);
-        const opened = await Promise.allSettled(directories.map((dir) => openPacks(dir.path, dir.display)));
+        const chunks = options.smallReads === false ? void 0 : new PackChunks();
+        const opened = await Promise.allSettled(
+          directories.map((dir) => openPacks(dir.path, dir.display, chunks))
+        );
         const packs = [];
         let failure;
         for (const dir of opened) {
@@ -4221,7 +4301,7 @@ function storeFor(gitdir) {
   let store = stores.get(gitdir);
   if (!store) {
     const { ObjectStore: ObjectStore2 } = (init_odb(), __toCommonJS(odb_exports));
-    store = ObjectStore2.open(gitdir, { cacheBytes: CACHE_BYTES });
+    store = ObjectStore2.open(gitdir, { cacheBytes: CACHE_BYTES, smallReads: false });
     stores.set(gitdir, store);
   }
   return store;

@@ -4,6 +4,7 @@ import { readRegularFileSync } from '../../util/read-regular-file';
 import { type DeltaSizes, deltaSizesOrProblem } from './delta';
 import { Damage } from './errors';
 import { inflateExact, inflatePrefix } from './inflate';
+import type { PackChunks } from './pack-chunks';
 import { PackIndex } from './pack-index';
 import { type ObjectType, OFS_DELTA, OID_BYTES, PACK_TYPES, REF_DELTA } from './types';
 
@@ -11,7 +12,8 @@ import { type ObjectType, OFS_DELTA, OID_BYTES, PACK_TYPES, REF_DELTA } from './
  * One pack (`objects/pack/pack-….pack`) and its index, read by range: an entry's bytes run from its offset
  * to the next entry's offset (the offsets sorted once, on first use), or for the last entry to the
  * 20-byte trailer, so each entry is one positioned read and one `inflateSync` of exactly its bytes. The
- * pack itself is never read whole.
+ * pack itself is never read whole. Entries that fit in a 4 KiB chunk of the pack are read through the
+ * store's chunk cache (pack-chunks.ts), which reads such a chunk once for all the entries in it.
  *
  * Reads are synchronous (`fs.readSync` on the open handle's descriptor): for the small reads a sweep is
  * made of, an asynchronous `FileHandle.read` costs a thread-pool round trip many times longer than the
@@ -78,10 +80,13 @@ export class PackFile {
     private readonly note: string,
     /** Where git ≥ 2.41 writes the pack's reverse index (see `readReverseIndex`). */
     private readonly revPath: string,
+    /** The store's cache of small reads, shared by its packs (if it has one), and this pack's number in it. */
+    private readonly chunks: PackChunks | undefined,
+    private readonly chunkPack: number,
   ) {}
 
   /** Opens the pack and parses its index; a bad index throws, a damaged pack is reported per object. */
-  static async open(packPath: string, idxPath: string, name: string): Promise<PackFile> {
+  static async open(packPath: string, idxPath: string, name: string, chunks?: PackChunks): Promise<PackFile> {
     const index = PackIndex.parse(await fs.promises.readFile(idxPath), name.replace(/\.pack$/, '.idx'));
     const handle = await fs.promises.open(packPath, 'r');
     try {
@@ -105,7 +110,17 @@ export class PackFile {
         }
       }
       const revPath = packPath.replace(/\.pack$/, '.rev');
-      return new PackFile(index, name, handle, size, unusable, note, revPath);
+      return new PackFile(
+        index,
+        name,
+        handle,
+        size,
+        unusable,
+        note,
+        revPath,
+        chunks,
+        chunks?.register() ?? 0,
+      );
     } catch (error) {
       await handle.close();
       throw error;
@@ -237,7 +252,13 @@ export class PackFile {
     return Math.min((this.sortedOffsets as Float64Array)[rank + 1] ?? dataEnd, dataEnd);
   }
 
+  /**
+   * `scratch`: the bytes may be valid only until the next read from any pack of the store (they may lie
+   * in its chunk cache, see pack-chunks.ts, or in this pack's reused buffer); otherwise they are new.
+   */
   private readRange(position: number, length: number, scratch: boolean): Buffer {
+    const cached = scratch ? this.chunks?.read(this.handle.fd, this.chunkPack, position, length) : undefined;
+    if (cached) return cached;
     let buffer: Buffer;
     if (scratch) {
       if (this.scratch.length < length) this.scratch = Buffer.allocUnsafe(Math.max(length, 64 * 1024));

@@ -5,6 +5,7 @@ import { applyDelta, DeltaProblem, deltaSizesOrProblem } from './delta';
 import { CorruptObjectError, Damage } from './errors';
 import { LooseObjects } from './loose';
 import { ByteLru } from './lru';
+import { PackChunks } from './pack-chunks';
 import { type Entry, type EntryHeader, PackFile } from './pack-file';
 import { type GitObject, type ObjectType, oidBytes, PACK_TYPES, TOO_LARGE } from './types';
 
@@ -70,13 +71,23 @@ export class ObjectStore {
   }
 
   /** gitdir = the .git directory (or a bare repo). Reads objects/pack/*.idx (v2; v1 too) and objects/info/alternates. */
-  static async open(gitdir: string, options: { cacheBytes?: number } = {}): Promise<ObjectStore> {
+  /**
+   * `cacheBytes`: the delta-base cache's limit; `smallReads: false`: no cache of small pack reads (see
+   * pack-chunks.ts), for a reader of blobs, which are rarely small enough to share a chunk.
+   */
+  static async open(
+    gitdir: string,
+    options: { cacheBytes?: number; smallReads?: boolean } = {},
+  ): Promise<ObjectStore> {
     const objects = path.join(gitdir, 'objects');
     const stat = await fs.promises.stat(objects).catch(() => undefined);
     if (!stat?.isDirectory()) throw new Error(`${gitdir}: not a git directory (it has no objects directory)`);
     await refuseSha256(gitdir);
     const directories = await objectDirectories(objects);
-    const opened = await Promise.allSettled(directories.map((dir) => openPacks(dir.path, dir.display)));
+    const chunks = options.smallReads === false ? undefined : new PackChunks();
+    const opened = await Promise.allSettled(
+      directories.map((dir) => openPacks(dir.path, dir.display, chunks)),
+    );
     const packs: PackFile[] = [];
     let failure: unknown;
     for (const dir of opened) {
@@ -382,7 +393,11 @@ export class ObjectStore {
 }
 
 /** Opens every pack in `objects/pack` with both its `.pack` and its `.idx`, as git does. */
-async function openPacks(objects: string, display: string): Promise<PromiseSettledResult<PackFile>[]> {
+async function openPacks(
+  objects: string,
+  display: string,
+  chunks: PackChunks | undefined,
+): Promise<PromiseSettledResult<PackFile>[]> {
   const dir = path.join(objects, 'pack');
   const names = await fs.promises.readdir(dir).catch(() => [] as string[]);
   const present = new Set(names);
@@ -396,6 +411,7 @@ async function openPacks(objects: string, display: string): Promise<PromiseSettl
         path.join(dir, `${base}.pack`),
         path.join(dir, `${base}.idx`),
         `${display}/pack/${base}.pack`,
+        chunks,
       ),
     ),
   );
