@@ -49,7 +49,12 @@ export class OidTable {
       this.words = grown;
     }
     const base = n * ID_WORDS;
-    this.words.set([w0, w1, w2, w3, w4], base);
+    const words = this.words;
+    words[base] = w0;
+    words[base + 1] = w1;
+    words[base + 2] = w2;
+    words[base + 3] = w3;
+    words[base + 4] = w4;
     this.slots[slot] = n;
     if (this.count * 2 > this.slots.length) this.rehash();
     return n;

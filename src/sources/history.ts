@@ -302,7 +302,7 @@ function newBlobs(
     offset = nul + 21;
     stack.push(entry, offset);
   }
-  const entries = stack.popFrom(bottom);
+  const entries = stack.popFrom(bottom, at.last?.entries);
   graph.setChildren(number, entries, 2, NO_CHILD);
   // A tree that did not parse to its end is not compared against: its entries do not cover its bytes.
   if (!malformed) at.last = { view, entries };

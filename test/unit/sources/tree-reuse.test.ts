@@ -119,6 +119,22 @@ describe('EntryStack', () => {
     expect(stack.top).toBe(0);
     expect(innerEntries[1]).toBe(20); // a copy: later pushes do not change it
   });
+
+  it('copies the entries into the array of the tree they replace when its length fits', () => {
+    const stack = new EntryStack();
+    const replaced = Int32Array.from([7, 10, 8, 20]);
+    stack.push(1, 11);
+    stack.push(~2, 22);
+    const entries = stack.popFrom(0, replaced);
+    expect(entries).toBe(replaced);
+    expect([...entries]).toEqual([1, 11, ~2, 22]);
+    stack.push(3, 33);
+    const other = stack.popFrom(0, replaced); // one entry: a new array, the old one left alone
+    expect(other).not.toBe(replaced);
+    expect([...other]).toEqual([3, 33]);
+    expect([...replaced]).toEqual([1, 11, ~2, 22]);
+    expect(stack.top).toBe(0);
+  });
 });
 
 describe('TreePath', () => {
