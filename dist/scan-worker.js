@@ -2324,29 +2324,30 @@ function inflateExact(compressed, size, headerLength = 0) {
     };
   }
   if (size <= REUSE_LIMIT) {
-    const data2 = reused.inflate(compressed, size);
-    if (data2 === TOO_LARGE)
+    const data = reused.inflate(compressed, size);
+    if (data === TOO_LARGE)
       return { ok: false, problem: `inflates to more than the ${size - headerLength} bytes its header says` };
-    if (data2 !== void 0) return checkedSize(data2, size, headerLength);
+    if (data !== void 0) return checkedSize(data, size, headerLength, reused.consumed);
   }
-  let data;
+  let inflated;
   try {
-    data = zlib.inflateSync(compressed, {
+    inflated = zlib.inflateSync(compressed, {
       // One chunk for the common case; +1 so that a stream inflating to more than `size` is noticed.
       chunkSize: Math.min(Math.max(size + 1, 64), MAX_CHUNK),
-      maxOutputLength: Math.max(size, 1)
+      maxOutputLength: Math.max(size, 1),
+      info: true
     });
   } catch (error) {
     return describeFailure(error, size - headerLength);
   }
-  return checkedSize(data, size, headerLength);
+  return checkedSize(inflated.buffer, size, headerLength, inflated.engine.bytesWritten);
 }
-function checkedSize(data, size, headerLength) {
+function checkedSize(data, size, headerLength, consumed) {
   if (data.length !== size) {
     const [actual, stated] = [data.length - headerLength, size - headerLength];
     return { ok: false, problem: `inflates to ${actual} bytes, but its header says ${stated}` };
   }
-  return { ok: true, data };
+  return { ok: true, data, consumed };
 }
 function inflatePrefix(prefix) {
   try {
@@ -2368,16 +2369,19 @@ function describeFailure(error, size) {
     cause: error
   };
 }
-var zlib, MAX_DEFLATE_RATIO, MAX_CHUNK, REUSE_LIMIT, ReusedInflater, reused;
+var import_node_util, zlib, MAX_DEFLATE_RATIO, MAX_CHUNK, REUSE_LIMIT, ReusedInflater, reused;
 var init_inflate = __esm({
   "src/git/odb/inflate.ts"() {
     "use strict";
+    import_node_util = require("node:util");
     zlib = __toESM(require("node:zlib"));
     init_types();
     MAX_DEFLATE_RATIO = 1032;
     MAX_CHUNK = 8 * 1024 * 1024;
     REUSE_LIMIT = 1024 * 1024;
     ReusedInflater = class {
+      /** Input bytes the last successful `inflate` took. */
+      consumed = 0;
       engine;
       handle;
       state;
@@ -2401,6 +2405,7 @@ var init_inflate = __esm({
           return void 0;
         }
         const produced = size + 1 - state[0];
+        this.consumed = compressed.length - state[1];
         return produced > size ? TOO_LARGE : output.subarray(0, produced);
       }
       open() {
@@ -2408,7 +2413,8 @@ var init_inflate = __esm({
         const engine = zlib.createInflate();
         const internals = engine;
         const handle = internals._handle;
-        if (typeof handle?.writeSync !== "function" || typeof handle.reset !== "function" || !(internals._writeState instanceof Uint32Array)) {
+        if (typeof handle?.writeSync !== "function" || typeof handle.reset !== "function" || // (not `instanceof`: under a test runner's separate realm, Node's own arrays are not this realm's)
+        !import_node_util.types.isUint32Array(internals._writeState)) {
           this.unavailable = true;
           engine.close();
           return false;
@@ -2785,6 +2791,25 @@ var init_pack_index = __esm({
         }
         return keys;
       }
+      /**
+       * The position of the entry at `offset`, or -1: one pass over the offset table, for the few entries a
+       * short run reads by offset (a delta's base) before it would pay to sort the offsets (see PackFile).
+       */
+      positionOf(offset) {
+        const { buf, count } = this;
+        if (this.version === 2 && offset < 2147483648) {
+          const start = this.tableStart(OID_BYTES + 4);
+          for (let position = 0; position < count; position++) {
+            const at = start + 4 * position;
+            const small = buf[at] * 16777216 + (buf[at + 1] << 16 | buf[at + 2] << 8 | buf[at + 3]);
+            if (small === offset) return position;
+          }
+          return -1;
+        }
+        for (let position = 0; position < count; position++)
+          if (this.offsetAt(position) === offset) return position;
+        return -1;
+      }
       /** The CRC-32 of the entry's bytes in the pack (version 2 only). */
       crcAt(position) {
         return this.version === 2 ? this.buf.readUInt32BE(this.tableStart(OID_BYTES) + 4 * position) : void 0;
@@ -2801,6 +2826,9 @@ var init_pack_index = __esm({
 });
 
 // src/git/odb/pack-file.ts
+function deflateBound(size) {
+  return size + 5 * (Math.floor(size / 16383) + 1) + 6 + 16;
+}
 function readReverseIndex(file, index) {
   let bytes;
   try {
@@ -2874,7 +2902,7 @@ function lowerBound(sorted, value) {
   }
   return lo;
 }
-var fs6, zlib2, HEADER_BYTES, TRAILER_BYTES2, MAX_ENTRY_HEADER, DELTA_SIZES_SHORT, DELTA_SIZES_LONG, SCRATCH_LIMIT, WHOLE_DELTA_LIMIT, crc322, PackFile, RIDX_SIGNATURE, RIDX_HEADER_BYTES, POSITION_SLOTS, MAX_PACKED_OFFSET;
+var fs6, zlib2, HEADER_BYTES, TRAILER_BYTES2, MAX_ENTRY_HEADER, DELTA_SIZES_SHORT, DELTA_SIZES_LONG, SCRATCH_LIMIT, UNSORTED_READS, OFFSET_LOOKUPS, FALL_BACK, WHOLE_DELTA_LIMIT, crc322, PackFile, RIDX_SIGNATURE, RIDX_HEADER_BYTES, POSITION_SLOTS, MAX_PACKED_OFFSET;
 var init_pack_file = __esm({
   "src/git/odb/pack-file.ts"() {
     "use strict";
@@ -2892,6 +2920,9 @@ var init_pack_file = __esm({
     DELTA_SIZES_SHORT = 64;
     DELTA_SIZES_LONG = 1024;
     SCRATCH_LIMIT = 1024 * 1024;
+    UNSORTED_READS = 64;
+    OFFSET_LOOKUPS = 2;
+    FALL_BACK = /* @__PURE__ */ Symbol("fall back");
     WHOLE_DELTA_LIMIT = 64 * 1024;
     crc322 = zlib2.crc32;
     PackFile = class _PackFile {
@@ -2921,6 +2952,9 @@ var init_pack_file = __esm({
       /** Type code (1-4) of the object at each rank once known (0 before), so `info` walks a chain once. */
       typesByRank;
       scratch = Buffer.allocUnsafe(0);
+      /** Entries still to be read before the offsets are sorted, and delta bases to be looked up by offset. */
+      unsortedReads = UNSORTED_READS;
+      offsetLookups = OFFSET_LOOKUPS;
       /** Opens the pack and parses its index; a bad index throws, a damaged pack is reported per object. */
       static async open(packPath, idxPath, name, chunks) {
         const index = PackIndex.parse(await fs6.promises.readFile(idxPath), name.replace(/\.pack$/, ".idx"));
@@ -2968,8 +3002,13 @@ var init_pack_file = __esm({
       /**
        * Reads and inflates the entry at `offset`; undefined, without inflating it, when it is a whole object
        * of more than `maxSize` bytes (a large entry's header is read first, so that it is not read whole).
+       * `position`: its position in the index, when the caller found it there.
        */
-      entry(offset, maxSize = Number.POSITIVE_INFINITY) {
+      entry(offset, maxSize = Number.POSITIVE_INFINITY, position) {
+        if (this.sortedOffsets === void 0 && this.unsortedReads > 0) {
+          const read = this.entryBeforeSorting(offset, maxSize, position);
+          if (read !== FALL_BACK) return read;
+        }
         const rank = this.rankOf(offset);
         const length = this.endOf(rank) - offset;
         if (length > SCRATCH_LIMIT && maxSize !== Number.POSITIVE_INFINITY) {
@@ -2990,6 +3029,50 @@ var init_pack_file = __esm({
           baseOffset: header.baseOffset,
           baseOid: header.baseOid,
           length: header.length,
+          data: inflated.data
+        };
+      }
+      /**
+       * `entry` without the sorted offsets, for a run that reads a few entries (`staged`, a `--cache` replay):
+       * sorting a large pack's offsets costs more than the rest of such a run's reads (~18 ms for 105,000
+       * entries). An entry's end is then where its zlib stream ends: the header gives the inflated size, so
+       * at most deflate's bound for that size is read, and zlib says how much of it the stream took. Its
+       * CRC-32 is checked as in `entry`, by its index position (a delta's base, known by offset only, is
+       * looked for in the index, OFFSET_LOOKUPS times at most). Anything unusual (a damaged header or
+       * stream, a CRC that does not match, an entry too large to read in one piece) answers FALL_BACK:
+       * `entry` then reads it the usual way, which describes the damage as it always did.
+       */
+      entryBeforeSorting(offset, maxSize, known) {
+        const dataEnd = this.fileSize - TRAILER_BYTES2;
+        if (this.unusable !== void 0 || offset < HEADER_BYTES || offset >= dataEnd) return FALL_BACK;
+        let position = known;
+        if (position === void 0) {
+          if (this.offsetLookups <= 0) return FALL_BACK;
+          this.offsetLookups--;
+          position = this.index.positionOf(offset);
+          if (position < 0) return FALL_BACK;
+        }
+        const head = parseEntryHeader(
+          this.readRange(offset, Math.min(dataEnd - offset, MAX_ENTRY_HEADER), true),
+          offset
+        );
+        if (typeof head === "string") return FALL_BACK;
+        if (PACK_TYPES[head.type] !== void 0 && head.size > maxSize) return void 0;
+        const length = head.length + Math.min(dataEnd - offset - head.length, deflateBound(head.size));
+        if (length > SCRATCH_LIMIT) return FALL_BACK;
+        const bytes = this.readRange(offset, length, true);
+        const inflated = inflateExact(bytes.subarray(head.length), head.size);
+        if (!inflated.ok) return FALL_BACK;
+        const expected = this.index.crcAt(position);
+        const entryBytes = bytes.subarray(0, head.length + inflated.consumed);
+        if (crc322 !== void 0 && expected !== void 0 && crc322(entryBytes) !== expected) return FALL_BACK;
+        this.unsortedReads--;
+        return {
+          type: head.type,
+          size: head.size,
+          baseOffset: head.baseOffset,
+          baseOid: head.baseOid,
+          length: head.length,
           data: inflated.data
         };
       }
@@ -3025,7 +3108,9 @@ var init_pack_file = __esm({
         const rank = this.findRank(offset);
         return rank === void 0 ? void 0 : PACK_TYPES[this.typesByRank[rank]];
       }
+      /** Remembers a type for `knownType`; not before the offsets are sorted (it would sort them). */
       rememberType(offset, type) {
+        if (this.sortedOffsets === void 0) return;
         const rank = this.findRank(offset);
         if (rank !== void 0) this.typesByRank[rank] = PACK_TYPES.indexOf(type);
       }
@@ -3343,7 +3428,7 @@ var init_store = __esm({
         const pack = this.packs[found.pack];
         const offset = pack.index.offsetAt(found.position);
         if (offset === void 0) throw pack.damage("its index entry has an invalid large offset");
-        return { pack: found.pack, offset };
+        return { pack: found.pack, offset, position: found.position };
       }
       readLoose(oid) {
         for (const loose of this.loose) {
@@ -3381,7 +3466,11 @@ var init_store = __esm({
           const pack = this.packAt(location);
           let entry;
           try {
-            entry = pack.entry(location.offset, deltas.length === 0 ? maxSize : Number.POSITIVE_INFINITY);
+            entry = pack.entry(
+              location.offset,
+              deltas.length === 0 ? maxSize : Number.POSITIVE_INFINITY,
+              location.position
+            );
           } catch (error) {
             throw this.inBase(deltas.length, location, error);
           }

@@ -118,6 +118,29 @@ export class PackIndex {
     return keys;
   }
 
+  /**
+   * The position of the entry at `offset`, or -1: one pass over the offset table, for the few entries a
+   * short run reads by offset (a delta's base) before it would pay to sort the offsets (see PackFile).
+   */
+  positionOf(offset: number): number {
+    const { buf, count } = this;
+    if (this.version === 2 && offset < 0x80000000) {
+      const start = this.tableStart(OID_BYTES + 4);
+      for (let position = 0; position < count; position++) {
+        const at = start + 4 * position;
+        // big-endian, read byte by byte: readUInt32BE is a call per entry
+        const small =
+          (buf[at] as number) * 0x1000000 +
+          (((buf[at + 1] as number) << 16) | ((buf[at + 2] as number) << 8) | (buf[at + 3] as number));
+        if (small === offset) return position;
+      }
+      return -1;
+    }
+    for (let position = 0; position < count; position++)
+      if (this.offsetAt(position) === offset) return position;
+    return -1;
+  }
+
   /** The CRC-32 of the entry's bytes in the pack (version 2 only). */
   crcAt(position: number): number | undefined {
     return this.version === 2 ? this.buf.readUInt32BE(this.tableStart(OID_BYTES) + 4 * position) : undefined;

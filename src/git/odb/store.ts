@@ -36,6 +36,8 @@ interface Location {
   /** Index into `packs`. */
   readonly pack: number;
   readonly offset: number;
+  /** Its position in the pack's index, when it was found there (see PackFile.entry). */
+  readonly position?: number;
 }
 
 interface PendingDelta {
@@ -220,7 +222,7 @@ export class ObjectStore {
     const pack = this.packs[found.pack] as PackFile;
     const offset = pack.index.offsetAt(found.position);
     if (offset === undefined) throw pack.damage('its index entry has an invalid large offset');
-    return { pack: found.pack, offset };
+    return { pack: found.pack, offset, position: found.position };
   }
 
   private readLoose(oid: string): GitObject | undefined {
@@ -262,7 +264,11 @@ export class ObjectStore {
       const pack = this.packAt(location);
       let entry: Entry | undefined;
       try {
-        entry = pack.entry(location.offset, deltas.length === 0 ? maxSize : Number.POSITIVE_INFINITY);
+        entry = pack.entry(
+          location.offset,
+          deltas.length === 0 ? maxSize : Number.POSITIVE_INFINITY,
+          location.position,
+        );
       } catch (error) {
         throw this.inBase(deltas.length, location, error);
       }
