@@ -2826,6 +2826,16 @@ var init_pack_index = __esm({
 });
 
 // src/git/odb/pack-file.ts
+function entryOf(header, data) {
+  return {
+    type: header.type,
+    size: header.size,
+    baseOffset: header.baseOffset,
+    baseOid: header.baseOid,
+    length: header.length,
+    data
+  };
+}
 function deflateBound(size) {
   return size + 5 * (Math.floor(size / 16383) + 1) + 6 + 16;
 }
@@ -3023,14 +3033,7 @@ var init_pack_file = __esm({
         const expected = this.index.crcAt(this.positionsByRank[rank]);
         if (crc322 !== void 0 && expected !== void 0 && crc322(bytes) !== expected)
           throw this.damage(`entry at offset ${offset} does not match the CRC-32 its index records`);
-        return {
-          type: header.type,
-          size: header.size,
-          baseOffset: header.baseOffset,
-          baseOid: header.baseOid,
-          length: header.length,
-          data: inflated.data
-        };
+        return entryOf(header, inflated.data);
       }
       /**
        * `entry` without the sorted offsets, for a run that reads a few entries (`staged`, a `--cache` replay):
@@ -3067,14 +3070,7 @@ var init_pack_file = __esm({
         const entryBytes = bytes.subarray(0, head.length + inflated.consumed);
         if (crc322 !== void 0 && expected !== void 0 && crc322(entryBytes) !== expected) return FALL_BACK;
         this.unsortedReads--;
-        return {
-          type: head.type,
-          size: head.size,
-          baseOffset: head.baseOffset,
-          baseOid: head.baseOid,
-          length: head.length,
-          data: inflated.data
-        };
+        return entryOf(head, inflated.data);
       }
       /**
        * The entry's header without inflating it, except that for a delta with `resultSize` the start of the

@@ -172,14 +172,7 @@ export class PackFile {
     const expected = this.index.crcAt((this.positionsByRank as Uint32Array)[rank] as number);
     if (crc32 !== undefined && expected !== undefined && crc32(bytes) !== expected)
       throw this.damage(`entry at offset ${offset} does not match the CRC-32 its index records`);
-    return {
-      type: header.type,
-      size: header.size,
-      baseOffset: header.baseOffset,
-      baseOid: header.baseOid,
-      length: header.length,
-      data: inflated.data,
-    };
+    return entryOf(header, inflated.data);
   }
 
   /**
@@ -221,14 +214,7 @@ export class PackFile {
     const entryBytes = bytes.subarray(0, head.length + inflated.consumed);
     if (crc32 !== undefined && expected !== undefined && crc32(entryBytes) !== expected) return FALL_BACK;
     this.unsortedReads--;
-    return {
-      type: head.type,
-      size: head.size,
-      baseOffset: head.baseOffset,
-      baseOid: head.baseOid,
-      length: head.length,
-      data: inflated.data,
-    };
+    return entryOf(head, inflated.data);
   }
 
   /**
@@ -395,6 +381,18 @@ export class PackFile {
     this.typesByRank = new Uint8Array(count);
     return sorted;
   }
+}
+
+/** An entry from its header and inflated data (a literal: one object shape for every entry). */
+function entryOf(header: EntryHeader, data: Buffer): Entry {
+  return {
+    type: header.type,
+    size: header.size,
+    baseOffset: header.baseOffset,
+    baseOid: header.baseOid,
+    length: header.length,
+    data,
+  };
 }
 
 /**
