@@ -108,17 +108,29 @@ export function historySource(repo: Repository, trees: Trees, options: HistoryOp
         const fresh: { path: string; oid: string }[] = [];
         const damaged: BrokenObject[] = [];
         newBlobs(trees, commit.tree, '', root, { graph, submodules, fresh, damaged, stack });
-        yield* record(brokenItems(damaged));
+        if (damaged.length > 0) yield* record(brokenItems(damaged));
+        // Per blob, literals and one plain `yield`: an object spread and a `yield*` over a one-item array
+        // cost ~1.4 µs a blob in this async generator (the bench history's walk: 1,141 -> 1,113 ms). The
+        // facts are placeholders until `finish` attaches the real ones (attachFacts).
         for (const blob of fresh) {
-          const provenance = {
+          const provenance: LoadItem['provenance'] = {
             kind: 'history',
             path: blob.path,
             blob: blob.oid,
-            ...placeholderFacts(commit),
-          } as const;
+            commit: commit.info,
+            commits: 0,
+            presentAtHead: false,
+            refs: [],
+            refsTruncated: false,
+            unreachable: false,
+          };
           const clean = cache?.get(blob.oid, blob.path);
-          if (clean) yield { kind: 'cached', provenance, clean };
-          else yield* record([loadItem(blob.oid, provenance)]);
+          if (clean) {
+            yield { kind: 'cached', provenance, clean };
+            continue;
+          }
+          recorded.push({ kind: 'load', provenance });
+          yield loadItem(blob.oid, provenance);
         }
       }
       if (options.allObjects) yield* unreachableItems(trees, options.allObjects, graph, loadItem);
@@ -329,17 +341,6 @@ async function* unreachableItems(
     };
     yield loadItem(oid, { kind: 'history', path, blob: oid, ...facts });
   }
-}
-
-function placeholderFacts(commit: Commit): HistoryFacts {
-  return {
-    commit: commit.info,
-    commits: 0,
-    presentAtHead: false,
-    refs: [],
-    refsTruncated: false,
-    unreachable: false,
-  };
 }
 
 /** Fills in commits, presentAtHead and refs for every finding from a reachable blob. */
