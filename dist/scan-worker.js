@@ -1820,11 +1820,10 @@ var require_picomatch2 = __commonJS({
 });
 
 // src/git/odb/types.ts
-function oidBytes(oid) {
-  const bytes = Buffer.from(oid, "hex");
-  if (oid.length !== 2 * OID_BYTES || bytes.length !== OID_BYTES)
+function oidBytes(oid, into = Buffer.allocUnsafe(OID_BYTES)) {
+  if (oid.length !== 2 * OID_BYTES || into.write(oid, "hex") !== OID_BYTES)
     throw new TypeError(`not a SHA-1 object id: "${oid.slice(0, 80)}"`);
-  return bytes;
+  return into;
 }
 function isObjectType(name) {
   return name === "commit" || name === "tree" || name === "blob" || name === "tag";
@@ -3290,6 +3289,7 @@ var init_store = __esm({
        * stays exact below 2^53 bytes of packs and is cheaper to hash than a string.
        */
       keyBase = [];
+      key = Buffer.alloc(OID_BYTES);
       /** gitdir = the .git directory (or a bare repo). Reads objects/pack/*.idx (v2; v1 too) and objects/info/alternates. */
       /**
        * `cacheBytes`: the delta-base cache's limit; `smallReads: false`: no cache of small pack reads (see
@@ -3367,7 +3367,7 @@ var init_store = __esm({
       }
       has(oid) {
         const key = this.checkId(oid);
-        if (this.findPosition(key) !== void 0) return true;
+        if (this.findPosition(key) >= 0) return true;
         const id = oid.toLowerCase();
         return this.loose.some((loose) => loose.has(id));
       }
@@ -3402,10 +3402,12 @@ var init_store = __esm({
       checkOpen() {
         if (this.closed) throw new Error("the object store is closed");
       }
+      /** The id as bytes, in `key`: a lookup uses them at once and keeps nothing (a buffer per read was garbage). */
       checkId(oid) {
         this.checkOpen();
-        return oidBytes(oid);
+        return oidBytes(oid, this.key);
       }
+      /** The pack holding `key` and its position in that pack's index (lastPack is the pack), or -1. */
       findPosition(key) {
         const count = this.packs.length;
         for (let i = 0; i < count; i++) {
@@ -3413,18 +3415,18 @@ var init_store = __esm({
           const position = this.packs[pack].index.find(key);
           if (position >= 0) {
             this.lastPack = pack;
-            return { pack, position };
+            return position;
           }
         }
-        return void 0;
+        return -1;
       }
       findPacked(key) {
-        const found = this.findPosition(key);
-        if (found === void 0) return void 0;
-        const pack = this.packs[found.pack];
-        const offset = pack.index.offsetAt(found.position);
+        const position = this.findPosition(key);
+        if (position < 0) return void 0;
+        const pack = this.packs[this.lastPack];
+        const offset = pack.index.offsetAt(position);
         if (offset === void 0) throw pack.damage("its index entry has an invalid large offset");
-        return { pack: found.pack, offset, position: found.position };
+        return { pack: this.lastPack, offset, position };
       }
       readLoose(oid) {
         for (const loose of this.loose) {

@@ -7,7 +7,7 @@ import { LooseObjects } from './loose';
 import { ByteLru } from './lru';
 import { PackChunks } from './pack-chunks';
 import { type Entry, type EntryHeader, PackFile } from './pack-file';
-import { type GitObject, type ObjectType, oidBytes, PACK_TYPES, TOO_LARGE } from './types';
+import { type GitObject, type ObjectType, OID_BYTES, oidBytes, PACK_TYPES, TOO_LARGE } from './types';
 
 /**
  * A read-only view of a repository's objects — packs, loose objects and alternates — built for bulk reads
@@ -56,6 +56,7 @@ export class ObjectStore {
    * stays exact below 2^53 bytes of packs and is cheaper to hash than a string.
    */
   private readonly keyBase: number[] = [];
+  private readonly key = Buffer.alloc(OID_BYTES);
 
   private constructor(
     private readonly packs: readonly PackFile[],
@@ -157,7 +158,7 @@ export class ObjectStore {
 
   has(oid: string): boolean {
     const key = this.checkId(oid);
-    if (this.findPosition(key) !== undefined) return true;
+    if (this.findPosition(key) >= 0) return true;
     const id = oid.toLowerCase();
     return this.loose.some((loose) => loose.has(id));
   }
@@ -198,31 +199,33 @@ export class ObjectStore {
     if (this.closed) throw new Error('the object store is closed');
   }
 
+  /** The id as bytes, in `key`: a lookup uses them at once and keeps nothing (a buffer per read was garbage). */
   private checkId(oid: string): Buffer {
     this.checkOpen();
-    return oidBytes(oid);
+    return oidBytes(oid, this.key);
   }
 
-  private findPosition(key: Buffer): { pack: number; position: number } | undefined {
+  /** The pack holding `key` and its position in that pack's index (lastPack is the pack), or -1. */
+  private findPosition(key: Buffer): number {
     const count = this.packs.length;
     for (let i = 0; i < count; i++) {
       const pack = (this.lastPack + i) % count;
       const position = (this.packs[pack] as PackFile).index.find(key);
       if (position >= 0) {
         this.lastPack = pack;
-        return { pack, position };
+        return position;
       }
     }
-    return undefined;
+    return -1;
   }
 
   private findPacked(key: Buffer): Location | undefined {
-    const found = this.findPosition(key);
-    if (found === undefined) return undefined;
-    const pack = this.packs[found.pack] as PackFile;
-    const offset = pack.index.offsetAt(found.position);
+    const position = this.findPosition(key);
+    if (position < 0) return undefined;
+    const pack = this.packs[this.lastPack] as PackFile;
+    const offset = pack.index.offsetAt(position);
     if (offset === undefined) throw pack.damage('its index entry has an invalid large offset');
-    return { pack: found.pack, offset, position: found.position };
+    return { pack: this.lastPack, offset, position };
   }
 
   private readLoose(oid: string): GitObject | undefined {

@@ -31,15 +31,15 @@ export const REF_DELTA = 7;
 
 export const OID_BYTES = 20;
 /**
- * The 20 bytes of a 40-digit hex object id. Anything else is a caller's bug, not an absent object, so it
- * throws rather than answering "not found". (Node's hex decoding stops at the first non-hex digit, which
- * makes the length check a full validation, in one pass.)
+ * The 20 bytes of a 40-digit hex object id, written into `into` (by default a new buffer). Anything else
+ * is a caller's bug, not an absent object, so it throws rather than answering "not found". (Node's hex
+ * decoding stops at the first non-hex digit, which makes the count of bytes written a full validation,
+ * in one pass.)
  */
-export function oidBytes(oid: string): Buffer {
-  const bytes = Buffer.from(oid, 'hex');
-  if (oid.length !== 2 * OID_BYTES || bytes.length !== OID_BYTES)
+export function oidBytes(oid: string, into = Buffer.allocUnsafe(OID_BYTES)): Buffer {
+  if (oid.length !== 2 * OID_BYTES || into.write(oid, 'hex') !== OID_BYTES)
     throw new TypeError(`not a SHA-1 object id: "${oid.slice(0, 80)}"`);
-  return bytes;
+  return into;
 }
 
 export function isObjectType(name: string): name is ObjectType {
