@@ -3290,10 +3290,11 @@ var init_store = __esm({
        */
       keyBase = [];
       key = Buffer.alloc(OID_BYTES);
-      /** gitdir = the .git directory (or a bare repo). Reads objects/pack/*.idx (v2; v1 too) and objects/info/alternates. */
       /**
-       * `cacheBytes`: the delta-base cache's limit; `smallReads: false`: no cache of small pack reads (see
-       * pack-chunks.ts), for a reader of blobs, which are rarely small enough to share a chunk.
+       * gitdir = the .git directory (or a bare repo). Reads objects/pack/*.idx (v2; v1 too) and
+       * objects/info/alternates. `cacheBytes`: the delta-base cache's limit; `smallReads: false`: no cache of
+       * small pack reads (see pack-chunks.ts), for a reader of blobs, which are rarely small enough to share a
+       * chunk.
        */
       static async open(gitdir, options = {}) {
         const objects = import_node_path3.default.join(gitdir, "objects");
