@@ -3403,7 +3403,10 @@ var init_store = __esm({
       checkOpen() {
         if (this.closed) throw new Error("the object store is closed");
       }
-      /** The id as bytes, in `key`: a lookup uses them at once and keeps nothing (a buffer per read was garbage). */
+      /**
+       * The id as bytes, in `key`: a lookup uses them at once and keeps nothing, and a new buffer for every
+       * read was garbage.
+       */
       checkId(oid) {
         this.checkOpen();
         return oidBytes(oid, this.key);

@@ -96,7 +96,7 @@ export class PackFile {
     private readonly note: string,
     /** Where git ≥ 2.41 writes the pack's reverse index (see `readReverseIndex`). */
     private readonly revPath: string,
-    /** The store's cache of small reads, shared by its packs (if it has one), and this pack's number in it. */
+    /** The store's cache of small reads (if it has one), shared by its packs, and this pack's number in it. */
     private readonly chunks: PackChunks | undefined,
     private readonly chunkPack: number,
   ) {}

@@ -200,7 +200,10 @@ export class ObjectStore {
     if (this.closed) throw new Error('the object store is closed');
   }
 
-  /** The id as bytes, in `key`: a lookup uses them at once and keeps nothing (a buffer per read was garbage). */
+  /**
+   * The id as bytes, in `key`: a lookup uses them at once and keeps nothing, and a new buffer for every
+   * read was garbage.
+   */
   private checkId(oid: string): Buffer {
     this.checkOpen();
     return oidBytes(oid, this.key);

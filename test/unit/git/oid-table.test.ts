@@ -34,7 +34,7 @@ test('ids that share their first four bytes are still told apart, whichever word
 });
 
 describe('slotHash', () => {
-  /** Ids crafted to share the bits an unkeyed table would hash: the whole first word, and the second's low 20 bits. */
+  /** Ids crafted to share the bits an unkeyed table would hash: all of the first word, 20 of the second. */
   const crafted = Array.from({ length: 4096 }, (_, n) => [0x12345678, (n << 20) | 0xabcde] as const);
   const slots = (key0: number, key1: number) =>
     crafted.map(([w0, w1]) => slotHash(w0, w1, key0, key1) & 0x3fff);

@@ -92,7 +92,7 @@ describe('ObjectStore on a repository packed with OFS_DELTA, with loose objects'
     expect(chunked).toBeLessThan(direct / 2);
   });
 
-  it('reads its first entries, deltas and their bases too, without sorting the offsets, then sorts once', async () => {
+  it('reads its first entries, deltas and bases too, without sorting the offsets, then sorts once', async () => {
     // `git verify-pack -v`: "<oid> <type> <size> <size in pack> <offset> [<depth> <base>]"
     const entries = repo
       .git('verify-pack', '-v', ...repo.packFiles('.idx'))
