@@ -1847,6 +1847,24 @@ var init_types = __esm({
   }
 });
 
+// src/util/read-at.ts
+function readAt(fd, into, at, length, position) {
+  let done = 0;
+  while (done < length) {
+    const read = fs.readSync(fd, into, at + done, length - done, position + done);
+    if (read === 0) break;
+    done += read;
+  }
+  return done;
+}
+var fs;
+var init_read_at = __esm({
+  "src/util/read-at.ts"() {
+    "use strict";
+    fs = __toESM(require("node:fs"));
+  }
+});
+
 // src/engine/wasm.ts
 function uleb(value) {
   const bytes = [];
@@ -2177,7 +2195,7 @@ async function objectDirectories(objects) {
 async function readAlternates(objects) {
   let text;
   try {
-    text = await fs2.promises.readFile(import_node_path.default.join(objects, "info", "alternates"), "utf8");
+    text = await fs3.promises.readFile(import_node_path.default.join(objects, "info", "alternates"), "utf8");
   } catch {
     return [];
   }
@@ -2207,16 +2225,16 @@ function unquote(quoted) {
 }
 async function realpath(dir) {
   try {
-    return await fs2.promises.realpath(dir);
+    return await fs3.promises.realpath(dir);
   } catch {
     return void 0;
   }
 }
-var fs2, import_node_path, MAX_DEPTH;
+var fs3, import_node_path, MAX_DEPTH;
 var init_alternates = __esm({
   "src/git/odb/alternates.ts"() {
     "use strict";
-    fs2 = __toESM(require("node:fs"));
+    fs3 = __toESM(require("node:fs"));
     import_node_path = __toESM(require("node:path"));
     MAX_DEPTH = 5;
   }
@@ -2458,11 +2476,11 @@ function isMissing(error) {
   const code2 = error.code;
   return code2 === "ENOENT" || code2 === "ENOTDIR";
 }
-var fs3, import_node_path2, MAX_HEADER, HEX38, LooseObjects;
+var fs4, import_node_path2, MAX_HEADER, HEX38, LooseObjects;
 var init_loose = __esm({
   "src/git/odb/loose.ts"() {
     "use strict";
-    fs3 = __toESM(require("node:fs"));
+    fs4 = __toESM(require("node:fs"));
     import_node_path2 = __toESM(require("node:path"));
     init_errors();
     init_inflate();
@@ -2485,7 +2503,7 @@ var init_loose = __esm({
         if (!this.has(oid)) return void 0;
         let file;
         try {
-          file = fs3.readFileSync(this.file(oid));
+          file = fs4.readFileSync(this.file(oid));
         } catch (error) {
           if (isMissing(error)) return void 0;
           throw error;
@@ -2501,7 +2519,7 @@ var init_loose = __esm({
         if (!this.has(oid)) return void 0;
         let fd;
         try {
-          fd = fs3.openSync(this.file(oid), "r");
+          fd = fs4.openSync(this.file(oid), "r");
         } catch (error) {
           if (isMissing(error)) return void 0;
           throw error;
@@ -2509,12 +2527,12 @@ var init_loose = __esm({
         try {
           const header = findHeader((length) => {
             const prefix = Buffer.allocUnsafe(length);
-            return prefix.subarray(0, fs3.readSync(fd, prefix, 0, length, 0));
+            return prefix.subarray(0, fs4.readSync(fd, prefix, 0, length, 0));
           });
           if (typeof header === "string") throw new Damage(this.name(oid), header);
           return { type: header.type, size: header.size };
         } finally {
-          fs3.closeSync(fd);
+          fs4.closeSync(fd);
         }
       }
       /** Every loose object id (lists all 256 fan-out directories). */
@@ -2531,7 +2549,7 @@ var init_loose = __esm({
         if (!names) {
           names = /* @__PURE__ */ new Set();
           try {
-            for (const name of fs3.readdirSync(import_node_path2.default.join(this.dir, prefix))) if (HEX38.test(name)) names.add(name);
+            for (const name of fs4.readdirSync(import_node_path2.default.join(this.dir, prefix))) if (HEX38.test(name)) names.add(name);
           } catch (error) {
             if (!isMissing(error)) throw error;
           }
@@ -2616,11 +2634,11 @@ var init_lru = __esm({
 });
 
 // src/git/odb/pack-chunks.ts
-var fs4, CHUNK_BYTES, SLOTS, PACK_TAG, PackChunks;
+var CHUNK_BYTES, SLOTS, PACK_TAG, PackChunks;
 var init_pack_chunks = __esm({
   "src/git/odb/pack-chunks.ts"() {
     "use strict";
-    fs4 = __toESM(require("node:fs"));
+    init_read_at();
     CHUNK_BYTES = 4096;
     SLOTS = 1024;
     PACK_TAG = 2 ** 36;
@@ -2650,14 +2668,8 @@ var init_pack_chunks = __esm({
         const at = slot * CHUNK_BYTES;
         if (this.tags[slot] !== tag) {
           this.tags[slot] = -1;
-          let done = 0;
-          while (done < CHUNK_BYTES) {
-            const read = fs4.readSync(fd, this.memory, at + done, CHUNK_BYTES - done, chunk * CHUNK_BYTES + done);
-            if (read === 0) break;
-            done += read;
-          }
+          this.filled[slot] = readAt(fd, this.memory, at, CHUNK_BYTES, chunk * CHUNK_BYTES);
           this.tags[slot] = tag;
-          this.filled[slot] = done;
         }
         if (start + length > this.filled[slot]) return void 0;
         return this.memory.subarray(at + start, at + start + length);
@@ -2688,6 +2700,9 @@ var init_read_regular_file = __esm({
 });
 
 // src/git/odb/pack-index.ts
+function uint32At(buf, at) {
+  return buf[at] * 16777216 + (buf[at + 1] << 16 | buf[at + 2] << 8 | buf[at + 3]);
+}
 var V2_MAGIC, FANOUT_BYTES, TRAILER_BYTES, PackIndex;
 var init_pack_index = __esm({
   "src/git/odb/pack-index.ts"() {
@@ -2783,8 +2798,7 @@ var init_pack_index = __esm({
         const start = this.tableStart(OID_BYTES + 4);
         const keys = new Float64Array(count);
         for (let position = 0; position < count; position++) {
-          const at = start + 4 * position;
-          const offset = buf[at] * 16777216 + (buf[at + 1] << 16 | buf[at + 2] << 8 | buf[at + 3]);
+          const offset = uint32At(buf, start + 4 * position);
           if (offset >= limit) return void 0;
           keys[position] = offset * slots + position;
         }
@@ -2799,9 +2813,7 @@ var init_pack_index = __esm({
         if (this.version === 2 && offset < 2147483648) {
           const start = this.tableStart(OID_BYTES + 4);
           for (let position = 0; position < count; position++) {
-            const at = start + 4 * position;
-            const small = buf[at] * 16777216 + (buf[at + 1] << 16 | buf[at + 2] << 8 | buf[at + 3]);
-            if (small === offset) return position;
+            if (uint32At(buf, start + 4 * position) === offset) return position;
           }
           return -1;
         }
@@ -2825,6 +2837,9 @@ var init_pack_index = __esm({
 });
 
 // src/git/odb/pack-file.ts
+function overLimit(header, maxSize) {
+  return PACK_TYPES[header.type] !== void 0 && header.size > maxSize;
+}
 function entryOf(header, data) {
   return {
     type: header.type,
@@ -2917,6 +2932,7 @@ var init_pack_file = __esm({
     "use strict";
     fs6 = __toESM(require("node:fs"));
     zlib2 = __toESM(require("node:zlib"));
+    init_read_at();
     init_read_regular_file();
     init_delta();
     init_errors();
@@ -3022,15 +3038,14 @@ var init_pack_file = __esm({
         const length = this.endOf(rank) - offset;
         if (length > SCRATCH_LIMIT && maxSize !== Number.POSITIVE_INFINITY) {
           const head = this.parseHeader(this.readRange(offset, Math.min(length, MAX_ENTRY_HEADER), true), offset);
-          if (PACK_TYPES[head.type] !== void 0 && head.size > maxSize) return void 0;
+          if (overLimit(head, maxSize)) return void 0;
         }
         const bytes = this.readRange(offset, length, length <= SCRATCH_LIMIT);
         const header = this.parseHeader(bytes, offset);
-        if (PACK_TYPES[header.type] !== void 0 && header.size > maxSize) return void 0;
+        if (overLimit(header, maxSize)) return void 0;
         const inflated = inflateExact(bytes.subarray(header.length), header.size);
         if (!inflated.ok) throw this.damage(`entry at offset ${offset}: ${inflated.problem}`, inflated.cause);
-        const expected = this.index.crcAt(this.positionsByRank[rank]);
-        if (crc322 !== void 0 && expected !== void 0 && crc322(bytes) !== expected)
+        if (this.crcFails(bytes, this.positionsByRank[rank]))
           throw this.damage(`entry at offset ${offset} does not match the CRC-32 its index records`);
         return entryOf(header, inflated.data);
       }
@@ -3059,15 +3074,13 @@ var init_pack_file = __esm({
           offset
         );
         if (typeof head === "string") return FALL_BACK;
-        if (PACK_TYPES[head.type] !== void 0 && head.size > maxSize) return void 0;
+        if (overLimit(head, maxSize)) return void 0;
         const length = head.length + Math.min(dataEnd - offset - head.length, deflateBound(head.size));
         if (length > SCRATCH_LIMIT) return FALL_BACK;
         const bytes = this.readRange(offset, length, true);
         const inflated = inflateExact(bytes.subarray(head.length), head.size);
         if (!inflated.ok) return FALL_BACK;
-        const expected = this.index.crcAt(position);
-        const entryBytes = bytes.subarray(0, head.length + inflated.consumed);
-        if (crc322 !== void 0 && expected !== void 0 && crc322(entryBytes) !== expected) return FALL_BACK;
+        if (this.crcFails(bytes.subarray(0, head.length + inflated.consumed), position)) return FALL_BACK;
         this.unsortedReads--;
         return entryOf(head, inflated.data);
       }
@@ -3161,14 +3174,14 @@ var init_pack_file = __esm({
         } else {
           buffer = Buffer.allocUnsafe(length);
         }
-        let done = 0;
-        while (done < length) {
-          const read = fs6.readSync(this.handle.fd, buffer, done, length - done, position + done);
-          if (read === 0)
-            throw this.damage(`entry at offset ${position} ends past the end of the file (truncated?)`);
-          done += read;
-        }
+        if (readAt(this.handle.fd, buffer, 0, length, position) < length)
+          throw this.damage(`entry at offset ${position} ends past the end of the file (truncated?)`);
         return buffer;
+      }
+      /** Whether an entry's bytes differ from the CRC-32 its index records (a version 1 index has none). */
+      crcFails(bytes, position) {
+        const expected = this.index.crcAt(position);
+        return crc322 !== void 0 && expected !== void 0 && crc322(bytes) !== expected;
       }
       parseHeader(bytes, offset) {
         const header = parseEntryHeader(bytes, offset);
@@ -3648,21 +3661,22 @@ function readBlobItem(objects, item, spec) {
 }
 
 // src/sources/read-file.ts
-var fs = __toESM(require("node:fs"));
-var FLAGS = fs.constants.O_RDONLY | fs.constants.O_NONBLOCK;
+var fs2 = __toESM(require("node:fs"));
+init_read_at();
+var FLAGS = fs2.constants.O_RDONLY | fs2.constants.O_NONBLOCK;
 function readFileItemSync(item, spec, into) {
   let fd;
   try {
-    fd = fs.openSync(pathOf(spec), FLAGS);
-    const stat = fs.fstatSync(fd);
+    fd = fs2.openSync(pathOf(spec), FLAGS);
+    const stat = fs2.fstatSync(fd);
     if (!stat.isFile()) return skip(item, "special");
     if (stat.size > spec.maxFileSize) return skip(item, "tooLarge");
-    const bytes = into ? into.read(fd, stat.size) : fs.readFileSync(fd);
+    const bytes = into ? into.read(fd, stat.size) : fs2.readFileSync(fd);
     return { kind: "file", provenance: item.provenance, bytes };
   } catch (error) {
     return skip(item, "unreadable", `cannot read file (${code(error)})`);
   } finally {
-    if (fd !== void 0) fs.closeSync(fd);
+    if (fd !== void 0) fs2.closeSync(fd);
   }
 }
 var ReadBuffer = class {
@@ -3676,16 +3690,10 @@ var ReadBuffer = class {
    * no more if it has grown (as `fs.readFileSync` reads). Valid until the next call.
    */
   read(fd, size) {
-    if (size === 0 || size > this.limit) return fs.readFileSync(fd);
+    if (size === 0 || size > this.limit) return fs2.readFileSync(fd);
     if (size > this.buffer.length)
       this.buffer = Buffer.allocUnsafeSlow(Math.min(this.limit, Math.max(size, 2 * this.buffer.length)));
-    let done = 0;
-    while (done < size) {
-      const read = fs.readSync(fd, this.buffer, done, size - done, done);
-      if (read === 0) break;
-      done += read;
-    }
-    return this.buffer.subarray(0, done);
+    return this.buffer.subarray(0, readAt(fd, this.buffer, 0, size, 0));
   }
 };
 function pathOf(spec) {

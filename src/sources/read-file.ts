@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import type { SkipReason } from '../types';
+import { readAt } from '../util/read-at';
 import type { FileItem, LoadItem, SkipItem } from './source';
 
 /**
@@ -71,13 +72,7 @@ export class ReadBuffer {
     if (size === 0 || size > this.limit) return fs.readFileSync(fd);
     if (size > this.buffer.length)
       this.buffer = Buffer.allocUnsafeSlow(Math.min(this.limit, Math.max(size, 2 * this.buffer.length)));
-    let done = 0;
-    while (done < size) {
-      const read = fs.readSync(fd, this.buffer, done, size - done, done);
-      if (read === 0) break;
-      done += read;
-    }
-    return this.buffer.subarray(0, done);
+    return this.buffer.subarray(0, readAt(fd, this.buffer, 0, size, 0));
   }
 }
 

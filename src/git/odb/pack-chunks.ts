@@ -1,4 +1,4 @@
-import * as fs from 'node:fs';
+import { readAt } from '../../util/read-at';
 
 /**
  * Small reads from a store's packs, served from a direct-mapped cache of aligned 4 KiB chunks of them
@@ -47,14 +47,9 @@ export class PackChunks {
     const at = slot * CHUNK_BYTES;
     if (this.tags[slot] !== tag) {
       this.tags[slot] = -1; // until the read has succeeded
-      let done = 0;
-      while (done < CHUNK_BYTES) {
-        const read = fs.readSync(fd, this.memory, at + done, CHUNK_BYTES - done, chunk * CHUNK_BYTES + done);
-        if (read === 0) break; // the pack's end
-        done += read;
-      }
+      // (short at the pack's end)
+      this.filled[slot] = readAt(fd, this.memory, at, CHUNK_BYTES, chunk * CHUNK_BYTES);
       this.tags[slot] = tag;
-      this.filled[slot] = done;
     }
     if (start + length > (this.filled[slot] as number)) return undefined;
     return this.memory.subarray(at + start, at + start + length);

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as zlib from 'node:zlib';
+import { readAt } from '../../util/read-at';
 import { readRegularFileSync } from '../../util/read-regular-file';
 import { type DeltaSizes, deltaSizesOrProblem } from './delta';
 import { Damage } from './errors';
@@ -161,16 +162,15 @@ export class PackFile {
     const length = this.endOf(rank) - offset;
     if (length > SCRATCH_LIMIT && maxSize !== Number.POSITIVE_INFINITY) {
       const head = this.parseHeader(this.readRange(offset, Math.min(length, MAX_ENTRY_HEADER), true), offset);
-      if (PACK_TYPES[head.type] !== undefined && head.size > maxSize) return undefined;
+      if (overLimit(head, maxSize)) return undefined;
     }
     const bytes = this.readRange(offset, length, length <= SCRATCH_LIMIT);
     const header = this.parseHeader(bytes, offset);
-    if (PACK_TYPES[header.type] !== undefined && header.size > maxSize) return undefined;
+    if (overLimit(header, maxSize)) return undefined;
     const inflated = inflateExact(bytes.subarray(header.length), header.size);
     if (!inflated.ok) throw this.damage(`entry at offset ${offset}: ${inflated.problem}`, inflated.cause);
     // Checked after inflating, so that damage zlib notices gets zlib's more specific description.
-    const expected = this.index.crcAt((this.positionsByRank as Uint32Array)[rank] as number);
-    if (crc32 !== undefined && expected !== undefined && crc32(bytes) !== expected)
+    if (this.crcFails(bytes, (this.positionsByRank as Uint32Array)[rank] as number))
       throw this.damage(`entry at offset ${offset} does not match the CRC-32 its index records`);
     return entryOf(header, inflated.data);
   }
@@ -204,15 +204,13 @@ export class PackFile {
       offset,
     );
     if (typeof head === 'string') return FALL_BACK;
-    if (PACK_TYPES[head.type] !== undefined && head.size > maxSize) return undefined;
+    if (overLimit(head, maxSize)) return undefined;
     const length = head.length + Math.min(dataEnd - offset - head.length, deflateBound(head.size));
     if (length > SCRATCH_LIMIT) return FALL_BACK;
     const bytes = this.readRange(offset, length, true);
     const inflated = inflateExact(bytes.subarray(head.length), head.size);
     if (!inflated.ok) return FALL_BACK;
-    const expected = this.index.crcAt(position);
-    const entryBytes = bytes.subarray(0, head.length + inflated.consumed);
-    if (crc32 !== undefined && expected !== undefined && crc32(entryBytes) !== expected) return FALL_BACK;
+    if (this.crcFails(bytes.subarray(0, head.length + inflated.consumed), position)) return FALL_BACK;
     this.unsortedReads--;
     return entryOf(head, inflated.data);
   }
@@ -324,14 +322,15 @@ export class PackFile {
     } else {
       buffer = Buffer.allocUnsafe(length);
     }
-    let done = 0;
-    while (done < length) {
-      const read = fs.readSync(this.handle.fd, buffer, done, length - done, position + done);
-      if (read === 0)
-        throw this.damage(`entry at offset ${position} ends past the end of the file (truncated?)`);
-      done += read;
-    }
+    if (readAt(this.handle.fd, buffer, 0, length, position) < length)
+      throw this.damage(`entry at offset ${position} ends past the end of the file (truncated?)`);
     return buffer;
+  }
+
+  /** Whether an entry's bytes differ from the CRC-32 its index records (a version 1 index has none). */
+  private crcFails(bytes: Buffer, position: number): boolean {
+    const expected = this.index.crcAt(position);
+    return crc32 !== undefined && expected !== undefined && crc32(bytes) !== expected;
   }
 
   private parseHeader(bytes: Buffer, offset: number): EntryHeader {
@@ -381,6 +380,11 @@ export class PackFile {
     this.typesByRank = new Uint8Array(count);
     return sorted;
   }
+}
+
+/** Whether the header is a whole object's of more than `maxSize` bytes (a delta's size is its own). */
+function overLimit(header: EntryHeader, maxSize: number): boolean {
+  return PACK_TYPES[header.type] !== undefined && header.size > maxSize;
 }
 
 /** An entry from its header and inflated data (a literal: one object shape for every entry). */

@@ -107,11 +107,7 @@ export class PackIndex {
     const start = this.tableStart(OID_BYTES + 4);
     const keys = new Float64Array(count);
     for (let position = 0; position < count; position++) {
-      const at = start + 4 * position;
-      // big-endian, read byte by byte: readUInt32BE is a call per entry
-      const offset =
-        (buf[at] as number) * 0x1000000 +
-        (((buf[at + 1] as number) << 16) | ((buf[at + 2] as number) << 8) | (buf[at + 3] as number));
+      const offset = uint32At(buf, start + 4 * position);
       if (offset >= limit) return undefined; // (a large-offset reference has the top bit set)
       keys[position] = offset * slots + position;
     }
@@ -127,12 +123,7 @@ export class PackIndex {
     if (this.version === 2 && offset < 0x80000000) {
       const start = this.tableStart(OID_BYTES + 4);
       for (let position = 0; position < count; position++) {
-        const at = start + 4 * position;
-        // big-endian, read byte by byte: readUInt32BE is a call per entry
-        const small =
-          (buf[at] as number) * 0x1000000 +
-          (((buf[at + 1] as number) << 16) | ((buf[at + 2] as number) << 8) | (buf[at + 3] as number));
-        if (small === offset) return position;
+        if (uint32At(buf, start + 4 * position) === offset) return position;
       }
       return -1;
     }
@@ -156,4 +147,15 @@ export class PackIndex {
       ? 8 + FANOUT_BYTES + position * OID_BYTES
       : FANOUT_BYTES + position * (OID_BYTES + 4) + 4;
   }
+}
+
+/**
+ * The big-endian 32-bit number at `at`, read byte by byte, for passes over a whole table: readUInt32BE
+ * checks its arguments on every call.
+ */
+function uint32At(buf: Buffer, at: number): number {
+  return (
+    (buf[at] as number) * 0x1000000 +
+    (((buf[at + 1] as number) << 16) | ((buf[at + 2] as number) << 8) | (buf[at + 3] as number))
+  );
 }
