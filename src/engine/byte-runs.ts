@@ -50,7 +50,7 @@ export interface RunFinder {
 export function runFinder(chars: RegExp, min: number): RunFinder {
   if (!(min >= MIN_RUN)) throw new Error(`a run must be at least ${MIN_RUN} characters long`);
   compiled ??= compile(moduleBytes(runLoop()));
-  const instance = instantiate(compiled, [], TEXT_AT + BLOCK);
+  const instance = instantiate(compiled, []);
   const memory = instance.memory.buffer;
   const single = new RegExp(`^(?:${chars.source})$`, chars.flags.replace(/[gy]/g, ''));
   const table = new Uint8Array(memory, CLASS_AT, 256);
@@ -94,6 +94,7 @@ function runLoop(): ModuleSpec {
     results: [I32],
     locals: [I32, I32, I32, I32, I32],
     globals: [],
+    memoryBytes: TEXT_AT + BLOCK,
     body: [
       ...[op.i32Const, 0, ...load32(0), op.localSet, len],
       ...[op.i32Const, 0, ...load32(4), op.localSet, u],

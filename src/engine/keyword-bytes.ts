@@ -61,7 +61,7 @@ export function byteKeywordScanner(keywords: readonly string[]): ByteKeywordScan
   if (total > 64 || unique.some((keyword) => keyword === '' || /[^\x20-\x7e]/.test(keyword)))
     return undefined;
   compiled ??= compile(moduleBytes(shiftAnd()));
-  const instance = instantiate(compiled, GLOBALS, TEXT_AT + BLOCK);
+  const instance = instantiate(compiled, GLOBALS);
   const { state, hits } = instance.globals as Record<'state' | 'hits', { value: bigint }>;
 
   const masks = new BigUint64Array(instance.memory.buffer, 0, 256);
@@ -115,6 +115,7 @@ function shiftAnd(): ModuleSpec {
     results: [],
     locals: [I64, I32, I64, I64, I64, I32, I32],
     globals: GLOBALS,
+    memoryBytes: TEXT_AT + BLOCK,
     body: [
       // $m = min(($to + $longest) >> 1, $to); $j = $to - $m
       ...[op.localGet, to, op.localGet, to, op.localGet, longest, op.i32Add, op.i32Const, 1, op.i32ShrU],

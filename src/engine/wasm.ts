@@ -59,6 +59,8 @@ export interface ModuleSpec {
   readonly body: readonly number[];
   /** Mutable i64 globals initialised to 0, exported under these names. */
   readonly globals: readonly string[];
+  /** The memory's size: it is declared at this size, never grown (see `instantiate`). */
+  readonly memoryBytes: number;
 }
 
 /**
@@ -82,12 +84,14 @@ export function moduleBytes(spec: ModuleSpec): Uint8Array {
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00], // "\0asm", version 1
     ...section(1, [1, 0x60, spec.params.length, ...spec.params, spec.results.length, ...spec.results]),
     ...section(3, [1, 0]), // function 0 has type 0
-    ...section(5, [1, 0x00, 1]), // one memory, at least 1 page
+    ...section(5, [1, 0x00, ...uleb(Math.ceil(spec.memoryBytes / PAGE))]), // one memory, its minimum size
     ...section(6, [spec.globals.length, ...globals]),
     ...section(7, [2 + spec.globals.length, ...exported]),
     ...section(10, [1, ...uleb(code.length), ...code]),
   ]);
 }
+
+const PAGE = 65536;
 
 function section(id: number, content: number[]): number[] {
   return [id, ...uleb(content.length), ...content];
@@ -106,13 +110,14 @@ export interface Instance {
   readonly scan: (...args: (number | bigint)[]) => number;
 }
 
-const PAGE = 65536;
-
-/** An instance of a compiled module with at least `bytes` of memory. */
-export function instantiate(module: object, names: readonly string[], bytes: number): Instance {
+/**
+ * An instance of a compiled module, its memory as the module declares it. Growing the memory would
+ * detach its ArrayBuffer, and the first detached buffer in a thread makes V8 drop the optimized code
+ * that assumed none ever is, and check for it in every typed-array access after that.
+ */
+export function instantiate(module: object, names: readonly string[]): Instance {
   const exports = new wasm.Instance(module, {}).exports as Record<string, unknown>;
   const memory = exports.memory as Instance['memory'];
-  memory.grow(Math.max(0, Math.ceil(bytes / PAGE) - memory.buffer.byteLength / PAGE));
   const globals = Object.fromEntries(names.map((name) => [name, exports[name] as { value: bigint }]));
   return { memory, globals, scan: exports.scan as Instance['scan'] };
 }
