@@ -1896,8 +1896,8 @@ function moduleBytes(spec) {
     ...section(1, [1, 96, spec.params.length, ...spec.params, spec.results.length, ...spec.results]),
     ...section(3, [1, 0]),
     // function 0 has type 0
-    ...section(5, [1, 0, 1]),
-    // one memory, at least 1 page
+    ...section(5, [1, 0, ...uleb(Math.ceil(spec.memoryBytes / PAGE))]),
+    // one memory, its minimum size
     ...section(6, [spec.globals.length, ...globals]),
     ...section(7, [2 + spec.globals.length, ...exported]),
     ...section(10, [1, ...uleb(code2.length), ...code2])
@@ -1906,10 +1906,9 @@ function moduleBytes(spec) {
 function section(id, content) {
   return [id, ...uleb(content.length), ...content];
 }
-function instantiate(module2, names, bytes) {
+function instantiate(module2, names) {
   const exports2 = new wasm.Instance(module2, {}).exports;
   const memory = exports2.memory;
-  memory.grow(Math.max(0, Math.ceil(bytes / PAGE) - memory.buffer.byteLength / PAGE));
   const globals = Object.fromEntries(names.map((name) => [name, exports2[name]]));
   return { memory, globals, scan: exports2.scan };
 }
@@ -1923,7 +1922,7 @@ function inBlocks(bytes, block, scan) {
 function compile(bytes) {
   return new wasm.Module(bytes);
 }
-var I32, I64, op, wasm, PAGE, BLOCK;
+var I32, I64, op, PAGE, wasm, BLOCK;
 var init_wasm = __esm({
   "src/engine/wasm.ts"() {
     "use strict";
@@ -1960,8 +1959,8 @@ var init_wasm = __esm({
       i64Or: 132,
       i64Shl: 134
     };
-    wasm = globalThis.WebAssembly;
     PAGE = 65536;
+    wasm = globalThis.WebAssembly;
     BLOCK = 64 * 1024;
   }
 });
@@ -1977,7 +1976,7 @@ function byteKeywordScanner(keywords) {
   if (total > 64 || unique.some((keyword) => keyword === "" || /[^\x20-\x7e]/.test(keyword)))
     return void 0;
   compiled ??= compile(moduleBytes(shiftAnd()));
-  const instance = instantiate(compiled, GLOBALS, TEXT_AT + BLOCK);
+  const instance = instantiate(compiled, GLOBALS);
   const { state, hits } = instance.globals;
   const masks = new BigUint64Array(instance.memory.buffer, 0, 256);
   let init = 0n;
@@ -2024,6 +2023,7 @@ function shiftAnd() {
     results: [],
     locals: [I64, I32, I64, I64, I64, I32, I32],
     globals: GLOBALS,
+    memoryBytes: TEXT_AT + BLOCK,
     body: [
       // $m = min(($to + $longest) >> 1, $to); $j = $to - $m
       ...[op.localGet, to, op.localGet, to, op.localGet, longest, op.i32Add, op.i32Const, 1, op.i32ShrU],
@@ -2069,7 +2069,7 @@ __export(byte_runs_exports, {
 function runFinder(chars, min) {
   if (!(min >= MIN_RUN)) throw new Error(`a run must be at least ${MIN_RUN} characters long`);
   compiled2 ??= compile(moduleBytes(runLoop()));
-  const instance = instantiate(compiled2, [], TEXT_AT2 + BLOCK);
+  const instance = instantiate(compiled2, []);
   const memory = instance.memory.buffer;
   const single = new RegExp(`^(?:${chars.source})$`, chars.flags.replace(/[gy]/g, ""));
   const table = new Uint8Array(memory, CLASS_AT, 256);
@@ -2108,6 +2108,7 @@ function runLoop() {
     results: [I32],
     locals: [I32, I32, I32, I32, I32],
     globals: [],
+    memoryBytes: TEXT_AT2 + BLOCK,
     body: [
       ...[op.i32Const, 0, ...load32(0), op.localSet, len],
       ...[op.i32Const, 0, ...load32(4), op.localSet, u],
@@ -3707,6 +3708,27 @@ function code(error) {
   return error.code ?? error.message;
 }
 
+// src/engine/job-wire.ts
+function decodeJobs(wire) {
+  if (wire.as === "jobs") return [...wire.jobs];
+  const { maxFileSize } = wire;
+  if (wire.as === "blobs") {
+    const { gitdir } = wire;
+    return wire.paths.map((path4, i) => ({
+      path: path4,
+      spec: { from: "blob", gitdir, oid: wire.oids[i], maxFileSize }
+    }));
+  }
+  return wire.paths.map((path4, i) => ({
+    path: path4,
+    spec: { from: "file", absolute: wire.absolutes[i], maxFileSize }
+  }));
+}
+function encodeOutcome(outcome) {
+  const clean = outcome.kind === "scanned" && !outcome.binary && outcome.findings.length === 0 && Object.keys(outcome.suppressed).length === 0;
+  return clean ? outcome.bytes : outcome;
+}
+
 // src/sources/decode.ts
 var SNIFF_BYTES = 8192;
 function utf8Body(bytes) {
@@ -4373,7 +4395,7 @@ port.on("message", (message) => {
     queue = queue.then(closeAll);
     return;
   }
-  queue = queue.then(() => runBatch(message.id, message.jobs));
+  queue = queue.then(() => runBatch(message.id, decodeJobs(message.jobs)));
 });
 async function runBatch(id, jobs) {
   if (closing) return;
@@ -4383,7 +4405,7 @@ async function runBatch(id, jobs) {
     const outcomes = [];
     for (const job of jobs) {
       if (closing) return;
-      outcomes.push(await runJob(job));
+      outcomes.push(encodeOutcome(await runJob(job)));
     }
     answer = { type: "batch", id, outcomes, ms: import_node_perf_hooks.performance.now() - started };
   } catch (error) {

@@ -1,9 +1,15 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { LoadSpec, SkipItem } from '../sources/source';
 import type { RuleSet } from '../types';
-import type { ScannedFileOutcome } from './scan-file';
+import {
+  decodeOutcome,
+  encodeJobs,
+  type Job,
+  type JobOutcome,
+  type WireJobs,
+  type WireOutcome,
+} from './job-wire';
 
 /**
  * Worker threads for the CPU work of a scan: each reads a file or a blob (with its own object store on
@@ -45,19 +51,11 @@ export interface WorkerSetup {
   readonly gitdir?: string;
 }
 
-/** One item for a worker: where its bytes are, and its path (for allowlists and skips). */
-export interface Job {
-  readonly path: string;
-  readonly spec: LoadSpec;
-}
-
-export type JobOutcome = SkipItem | ScannedFileOutcome;
-
 export type ToWorker =
-  | { readonly type: 'batch'; readonly id: number; readonly jobs: Job[] }
+  | { readonly type: 'batch'; readonly id: number; readonly jobs: WireJobs }
   | { readonly type: 'close' };
 export type FromWorker =
-  | { readonly type: 'batch'; readonly id: number; readonly outcomes: JobOutcome[]; readonly ms: number }
+  | { readonly type: 'batch'; readonly id: number; readonly outcomes: WireOutcome[]; readonly ms: number }
   | { readonly type: 'batch'; readonly id: number; readonly error: string };
 
 /**
@@ -211,7 +209,7 @@ export class WorkerPool {
       const id = this.nextId++;
       slot.batches++;
       this.pending.set(id, { slot, done: this.done.splice(0, jobs.length) });
-      slot.worker.postMessage({ type: 'batch', id, jobs } satisfies ToWorker);
+      slot.worker.postMessage({ type: 'batch', id, jobs: encodeJobs(jobs) } satisfies ToWorker);
     }
   }
 
@@ -241,7 +239,7 @@ export class WorkerPool {
     const perItem = message.ms / batch.done.length;
     this.itemMs = this.itemMs === undefined ? perItem : 0.7 * this.itemMs + 0.3 * perItem;
     batch.done.forEach((done, i) => {
-      done(message.outcomes[i]);
+      done(decodeOutcome(message.outcomes[i] as WireOutcome));
     });
     this.dispatch(this.waitedOn ? 'all' : 'idle');
   }

@@ -6,7 +6,8 @@ import { readBlobItem } from '../sources/read-blob';
 import { ReadBuffer, readFileItemSync } from '../sources/read-file';
 import type { LoadItem } from '../sources/source';
 import type { FragmentFilters } from './fragment';
-import type { FromWorker, Job, JobOutcome, ToWorker, WorkerSetup } from './parallel';
+import { decodeJobs, encodeOutcome, type Job, type JobOutcome, type WireOutcome } from './job-wire';
+import type { FromWorker, ToWorker, WorkerSetup } from './parallel';
 import { scanFile } from './scan-file';
 
 /**
@@ -55,7 +56,7 @@ port.on('message', (message: ToWorker) => {
     queue = queue.then(closeAll);
     return;
   }
-  queue = queue.then(() => runBatch(message.id, message.jobs));
+  queue = queue.then(() => runBatch(message.id, decodeJobs(message.jobs)));
 });
 
 async function runBatch(id: number, jobs: readonly Job[]): Promise<void> {
@@ -63,10 +64,10 @@ async function runBatch(id: number, jobs: readonly Job[]): Promise<void> {
   let answer: FromWorker;
   const started = performance.now();
   try {
-    const outcomes: JobOutcome[] = [];
+    const outcomes: WireOutcome[] = [];
     for (const job of jobs) {
       if (closing) return;
-      outcomes.push(await runJob(job));
+      outcomes.push(encodeOutcome(await runJob(job)));
     }
     answer = { type: 'batch', id, outcomes, ms: performance.now() - started };
   } catch (error) {

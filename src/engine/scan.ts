@@ -9,11 +9,11 @@ import type {
 } from '../sources/source';
 import type { Finding, Provenance, RuleSet, ScanResult, ScanStats, ScanWarning } from '../types';
 import type { FragmentFilters } from './fragment';
+import type { JobOutcome } from './job-wire';
 import {
   DEFAULT_MIN_BYTES,
   DEFAULT_MIN_ITEMS,
   defaultWorkerScript,
-  type JobOutcome,
   type ParallelOptions,
   type SendMode,
   WorkerPool,
