@@ -276,6 +276,15 @@ async function caseModules(report, tools) {
   // cwd and root are node_modules itself: its (absent) .keysweep.yaml is the only config keysweep looks for,
   // and --no-gitignore turns off the repository's ignore rules (which list node_modules/).
   const ks = await report.keysweep(group, 'keysweep scan', ['scan', dir, '--no-gitignore'], { cwd: dir });
+  // The baselines read every file; keysweep skips those over --max-file-size (10 MiB by default), which
+  // here are a few large binaries and most of the bytes. This row reads them too, for a like-for-like
+  // comparison (binary files are still read whole and then skipped as binary).
+  await report.keysweep(
+    group,
+    'keysweep, every file',
+    ['scan', dir, '--no-gitignore', '--max-file-size', '4GB'],
+    { cwd: dir, main: false },
+  );
   const counts = await directoryBaselines(report, group, dir, tools);
   if (ks) {
     const { stats, findings } = ks.json;
