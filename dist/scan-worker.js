@@ -1044,16 +1044,16 @@ var require_parse = __commonJS({
         const analysis = analyzeRepeatedExtglob(body, opts);
         if ((token.type === "plus" || token.type === "star") && analysis.risky) {
           const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open = tokens[token.tokensIndex];
-          open.type = "text";
-          open.value = literal;
-          open.output = safeOutput || utils.escapeRegex(literal);
+          const open2 = tokens[token.tokensIndex];
+          open2.type = "text";
+          open2.value = literal;
+          open2.output = safeOutput || utils.escapeRegex(literal);
           for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
             tokens[i].value = "";
             tokens[i].output = "";
             delete tokens[i].suffix;
           }
-          state.output = token.output + open.output;
+          state.output = token.output + open2.output;
           state.backtrack = true;
           push({ type: "paren", extglob: true, value, output: "" });
           decrement("parens");
@@ -1273,15 +1273,15 @@ var require_parse = __commonJS({
         }
         if (value === "{" && opts.nobrace !== true) {
           increment("braces");
-          const open = {
+          const open2 = {
             type: "brace",
             value,
             output: "(",
             outputIndex: state.output.length,
             tokensIndex: state.tokens.length
           };
-          braces.push(open);
-          push(open);
+          braces.push(open2);
+          push(open2);
           continue;
         }
         if (value === "}") {
@@ -1851,9 +1851,9 @@ var init_types = __esm({
 function readAt(fd, into, at, length, position) {
   let done = 0;
   while (done < length) {
-    const read = fs.readSync(fd, into, at + done, length - done, position + done);
-    if (read === 0) break;
-    done += read;
+    const read2 = fs.readSync(fd, into, at + done, length - done, position + done);
+    if (read2 === 0) break;
+    done += read2;
   }
   return done;
 }
@@ -2089,8 +2089,8 @@ function runFinder(chars, min) {
         for (let k = 0; k < 2 * count; k++) found.push(out[k]);
         return false;
       });
-      const [open, end] = [carried[0], carried[1]];
-      if (open >= min) found.push(end - open, end);
+      const [open2, end] = [carried[0], carried[1]];
+      if (open2 >= min) found.push(end - open2, end);
       return found;
     }
   };
@@ -3032,8 +3032,8 @@ var init_pack_file = __esm({
        */
       entry(offset, maxSize = Number.POSITIVE_INFINITY, position) {
         if (this.sortedOffsets === void 0 && this.unsortedReads > 0) {
-          const read = this.entryBeforeSorting(offset, maxSize, position);
-          if (read !== FALL_BACK) return read;
+          const read2 = this.entryBeforeSorting(offset, maxSize, position);
+          if (read2 !== FALL_BACK) return read2;
         }
         const rank = this.rankOf(offset);
         const length = this.endOf(rank) - offset;
@@ -3665,6 +3665,7 @@ function readBlobItem(objects, item, spec) {
 var fs2 = __toESM(require("node:fs"));
 init_read_at();
 var FLAGS = fs2.constants.O_RDONLY | fs2.constants.O_NONBLOCK;
+var UNKNOWN_SIZE_CHUNK = 64 * 1024;
 function readFileItemSync(item, spec, into) {
   let fd;
   try {
@@ -3710,7 +3711,7 @@ function code(error) {
 
 // src/engine/job-wire.ts
 function decodeJobs(wire) {
-  if (wire.as === "jobs") return [...wire.jobs];
+  if (wire.as === "jobs") return wire.jobs;
   const { maxFileSize } = wire;
   if (wire.as === "blobs") {
     const { gitdir } = wire;

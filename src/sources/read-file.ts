@@ -9,25 +9,71 @@ import type { FileItem, LoadItem, SkipItem } from './source';
  * still a regular file within the size limit, read it whole. Any failure is an `unreadable` skip naming
  * the error code. The scan loop reads asynchronously (many reads in flight); a worker thread, which does
  * nothing else meanwhile, reads synchronously, which costs a fraction of the CPU time per file. The two
- * must give the same item for the same file.
+ * must give the same item for the same file (test/unit/sources/read-file.test.ts runs both on each case).
  */
 type FileSpec = Extract<LoadItem['spec'], { from: 'file' }>;
 
 const FLAGS = fs.constants.O_RDONLY | fs.constants.O_NONBLOCK;
 
-export async function readFileItem(item: LoadItem, spec: FileSpec): Promise<FileItem | SkipItem> {
-  let handle: fs.promises.FileHandle | undefined;
-  try {
-    handle = await fs.promises.open(pathOf(spec), FLAGS);
-    const stat = await handle.stat();
-    if (!stat.isFile()) return skip(item, 'special');
-    if (stat.size > spec.maxFileSize) return skip(item, 'tooLarge');
-    return { kind: 'file', provenance: item.provenance, bytes: await handle.readFile() };
-  } catch (error) {
-    return skip(item, 'unreadable', `cannot read file (${code(error)})`);
-  } finally {
-    await handle?.close();
-  }
+export function readFileItem(item: LoadItem, spec: FileSpec): Promise<FileItem | SkipItem> {
+  // fs's callback API: the promise API (a FileHandle, then stat, readFile and close on it) cost about
+  // twice the CPU per file, ~60 against ~30 µs for the bench tree's 2,786 files and 100 MB
+  // (170 against 90 ms with 16 reads in flight; a first, cold pass 390 against 160 ms).
+  return new Promise((resolve, reject) => {
+    const unreadable = (error: unknown) => skip(item, 'unreadable', `cannot read file (${code(error)})`);
+    fs.open(pathOf(spec), FLAGS, (error, fd) => {
+      if (error) {
+        resolve(unreadable(error));
+        return;
+      }
+      const finish = (result: FileItem | SkipItem) =>
+        fs.close(fd, (closing) => (closing ? reject(closing) : resolve(result)));
+      fs.fstat(fd, (error, stat) => {
+        if (error) finish(unreadable(error));
+        else if (!stat.isFile()) finish(skip(item, 'special'));
+        else if (stat.size > spec.maxFileSize) finish(skip(item, 'tooLarge'));
+        else
+          readWhole(fd, stat.size, (error, bytes) =>
+            finish(error ? unreadable(error) : { kind: 'file', provenance: item.provenance, bytes }),
+          );
+      });
+    });
+  });
+}
+
+/** Chunks for a file whose size is not known (procfs gives 0), as fs.readFileSync reads one. */
+const UNKNOWN_SIZE_CHUNK = 64 * 1024;
+
+/**
+ * The bytes of the open regular file `fd`, which fstat said are `size`, as `fs.readFileSync` reads them:
+ * fewer if it has shrunk since, no more if it has grown; an empty size is read to the file's end.
+ */
+function readWhole(fd: number, size: number, done: (error: Error | null, bytes: Buffer) => void): void {
+  const known = size > 0;
+  let buffer = Buffer.allocUnsafeSlow(known ? size : UNKNOWN_SIZE_CHUNK);
+  const chunks: Buffer[] = [];
+  let filled = 0;
+  const next = (): void => {
+    fs.read(fd, buffer, filled, buffer.length - filled, known ? filled : null, (error, read) => {
+      if (error) {
+        done(error, buffer);
+        return;
+      }
+      filled += read;
+      if (read > 0 && filled < buffer.length) {
+        next();
+      } else if (read > 0 && !known) {
+        chunks.push(buffer);
+        buffer = Buffer.allocUnsafeSlow(UNKNOWN_SIZE_CHUNK);
+        filled = 0;
+        next();
+      } else {
+        const last = buffer.subarray(0, filled);
+        done(null, known ? last : Buffer.concat([...chunks, last]));
+      }
+    });
+  };
+  next();
 }
 
 /**

@@ -1,5 +1,7 @@
-import { closeSync, openSync, truncateSync } from 'node:fs';
-import { ReadBuffer, readFileItemSync } from '../../../src/sources/read-file';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, closeSync, existsSync, openSync, readFileSync, truncateSync } from 'node:fs';
+import { join } from 'node:path';
+import { ReadBuffer, readFileItem, readFileItemSync } from '../../../src/sources/read-file';
 import type { LoadItem } from '../../../src/sources/source';
 import { mulberry32 } from '../../support/fake-keys';
 import { TempTree } from '../../support/temp-tree';
@@ -14,11 +16,11 @@ function bytes(length: number, seed: number): Buffer {
 
 type FileSpec = Extract<LoadItem['spec'], { from: 'file' }>;
 
-function loadItem(absolute: string): LoadItem & { spec: FileSpec } {
+function loadItem(absolute: string, maxFileSize = 1 << 20): LoadItem & { spec: FileSpec } {
   return {
     kind: 'load',
     provenance: { kind: 'worktree', path: absolute },
-    spec: { from: 'file', absolute, maxFileSize: 1 << 20 },
+    spec: { from: 'file', absolute, maxFileSize },
   };
 }
 
@@ -85,6 +87,82 @@ describe('readFileItemSync', () => {
       const reused = readFileItemSync(item, item.spec, buffer);
       expect(own.kind).toBe('file');
       expect(reused).toEqual(own);
+    }
+  });
+});
+
+describe('readFileItem (the scan loop) and readFileItemSync (a worker)', () => {
+  /** Both readers on one file: the same item, whichever thread reads it. */
+  async function both(absolute: string, maxFileSize?: number) {
+    const item = loadItem(absolute, maxFileSize);
+    const read = await readFileItem(item, item.spec);
+    expect(readFileItemSync(item, item.spec)).toEqual(read);
+    expect(readFileItemSync(item, item.spec, new ReadBuffer())).toEqual(read);
+    return read;
+  }
+
+  it.each([0, 1, 4096, 65_536, 70_000])('read a %i-byte file alike', async (size) => {
+    const content = bytes(size, 40 + size);
+    const read = await both(tree.write(`both${size}.bin`, content));
+    expect(read.kind === 'file' && read.bytes.equals(content)).toBe(true);
+  });
+
+  it('skip a file over the size limit alike, without reading it', async () => {
+    const read = await both(tree.write('over.bin', bytes(2000, 50)), 1999);
+    expect(read).toEqual({ kind: 'skip', path: expect.any(String), reason: 'tooLarge' });
+    expect((await both(tree.write('at.bin', bytes(2000, 51)), 2000)).kind).toBe('file');
+  });
+
+  it('skip what is not a regular file alike: a directory, a FIFO (without hanging on it)', async () => {
+    expect(await both(tree.root)).toMatchObject({ kind: 'skip', reason: 'special' });
+    const fifo = join(tree.root, 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    expect(await both(fifo)).toMatchObject({ kind: 'skip', reason: 'special' });
+  });
+
+  it('name the error of a file that cannot be opened, alike', async () => {
+    expect(await both(join(tree.root, 'missing.txt'))).toEqual({
+      kind: 'skip',
+      path: expect.any(String),
+      reason: 'unreadable',
+      detail: 'cannot read file (ENOENT)',
+    });
+    if (process.getuid?.() === 0) return; // root reads a file whatever its mode
+    const locked = tree.write('locked.txt', 'x');
+    chmodSync(locked, 0o000);
+    expect(await both(locked)).toMatchObject({ reason: 'unreadable', detail: 'cannot read file (EACCES)' });
+  });
+
+  it('read a file whose size fstat gives as 0 (procfs) to its end, alike', async () => {
+    const file = '/proc/self/mountinfo';
+    if (!existsSync(file)) return; // not Linux
+    const item = loadItem(file);
+    const read = await readFileItem(item, item.spec);
+    expect(read.kind).toBe('file');
+    // the same process's mounts: what readFileSync reads, and more than nothing
+    const bytesRead = read.kind === 'file' ? read.bytes : Buffer.alloc(0);
+    expect(bytesRead.length).toBeGreaterThan(0);
+    expect(bytesRead.toString()).toBe(readFileSync(file, 'utf8'));
+  });
+
+  it('read a file of unknown size in chunks, to its end', async () => {
+    const content = bytes(150_000, 60); // over two 64 KiB chunks
+    const file = tree.write('unknown-size.bin', content);
+    // (the module object itself: read-file.ts looks fstat up on it at each call)
+    const fsModule = require('node:fs') as typeof import('node:fs');
+    const fstat = fsModule.fstat;
+    type Done = (error: NodeJS.ErrnoException | null, stat: import('node:fs').Stats) => void;
+    const spy = jest
+      .spyOn(fsModule, 'fstat')
+      .mockImplementation(((fd: number, done: Done) =>
+        fstat(fd, (error, stat) => done(error, Object.assign(stat, { size: 0 })))) as never);
+    try {
+      const item = loadItem(file, 10); // a size limit the unknown size cannot be held to
+      const read = await readFileItem(item, item.spec);
+      expect(spy).toHaveBeenCalled();
+      expect(read.kind === 'file' && read.bytes.equals(content)).toBe(true);
+    } finally {
+      spy.mockRestore();
     }
   });
 });
