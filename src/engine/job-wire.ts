@@ -67,8 +67,8 @@ export function encodeJobs(jobs: readonly Job[]): WireJobs {
   return { as: 'files', maxFileSize, paths, absolutes };
 }
 
-export function decodeJobs(wire: WireJobs): Job[] {
-  if (wire.as === 'jobs') return [...wire.jobs];
+export function decodeJobs(wire: WireJobs): readonly Job[] {
+  if (wire.as === 'jobs') return wire.jobs;
   const { maxFileSize } = wire;
   if (wire.as === 'blobs') {
     const { gitdir } = wire;

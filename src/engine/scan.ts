@@ -310,14 +310,17 @@ class Loads {
     const minItems = this.parallel.minItems ?? DEFAULT_MIN_ITEMS;
     const minBytes = this.parallel.minBytes ?? DEFAULT_MIN_BYTES;
     if (waiting < minItems && !(this.bytesHere >= minBytes && waiting >= 2)) return;
-    this.pool = new WorkerPool(this.script, this.workers, this.setup, this.source.busy === true);
+    this.startPool(this.script, this.setup);
   }
 
   /** Starts the workers now (see Source.onLoadsAhead), each opening the object store of `gitdir`. */
   startEarly(gitdir: string): void {
     if (this.pool || !this.mayUseWorkers || !this.script || !this.setup) return;
-    const setup = { ...this.setup, gitdir };
-    this.pool = new WorkerPool(this.script, this.workers, setup, this.source.busy === true);
+    this.startPool(this.script, { ...this.setup, gitdir });
+  }
+
+  private startPool(script: string, setup: WorkerSetup): void {
+    this.pool = new WorkerPool(script, this.workers, setup, this.source.busy === true);
   }
 
   capacity(): number {
