@@ -47,7 +47,12 @@ export class Trees {
   constructor(readonly objects: ObjectReader) {}
 
   async commit(oid: string): Promise<Commit> {
-    const object = await this.objects.read(oid);
+    return this.commitSync(oid);
+  }
+
+  /** `commit`, for a loop over thousands of them (see ObjectStore.readSync). */
+  commitSync(oid: string): Commit {
+    const object = this.objects.readSync(oid);
     if (object?.type !== 'commit') throw new MissingObjectError(oid, 'commit');
     return parseCommit(oid, object.data);
   }

@@ -85,7 +85,7 @@ export async function ancestors(
     tried.add(sha);
     let commit: Commit;
     try {
-      commit = await trees.commit(sha);
+      commit = trees.commitSync(sha);
     } catch (error) {
       broken.push(brokenObject(`commit ${sha}`, error));
       continue;
