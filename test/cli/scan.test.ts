@@ -1,9 +1,20 @@
 import { execFileSync } from 'node:child_process';
-import * as fs from 'node:fs';
+import type * as fs from 'node:fs';
 import { readFileSync, symlinkSync } from 'node:fs';
 import { FakeKeys } from '../support/fake-keys';
 import { runCli } from '../support/run-cli';
 import { TempTree } from '../support/temp-tree';
+
+/**
+ * The fs module object itself, whose functions the scan loop's file reader looks up at each call (an
+ * `import * as` namespace cannot be spied on); the reader opens files with fs.open and a callback.
+ */
+const nodeFs = require('node:fs') as typeof import('node:fs');
+type OpenWithCallback = (
+  file: fs.PathLike,
+  flags: fs.OpenMode,
+  done: (error: NodeJS.ErrnoException | null, fd: number) => void,
+) => void;
 
 const keys = new FakeKeys(42);
 const pair = { id: keys.keyId(), secret: keys.secret() };
@@ -181,12 +192,12 @@ test('symlinks are not followed, and are counted', async () => {
 test('an unreadable file is a warning, counted, and makes the exit code 2 when nothing else fails', async () => {
   const locked = new TempTree();
   // Tests run as root in CI, where permissions do not stop reads: fail the open itself instead.
-  const realOpen = fs.promises.open;
-  const open = jest.spyOn(fs.promises, 'open').mockImplementation(async (file, ...rest) => {
+  const realOpen = nodeFs.open;
+  const open = jest.spyOn(nodeFs, 'open').mockImplementation(((file, flags, done) => {
     if (String(file).endsWith('locked.txt'))
-      throw Object.assign(new Error('permission denied'), { code: 'EACCES' });
-    return realOpen(file, ...rest);
-  });
+      done(Object.assign(new Error('permission denied'), { code: 'EACCES' }), -1);
+    else realOpen(file, flags, done);
+  }) as OpenWithCallback as never);
   try {
     locked.write('ok.txt', 'nothing here\n');
     locked.write('locked.txt', 'x');
@@ -235,12 +246,12 @@ test('an interrupted scan stops between files, reports what it found so far, and
       big.write(`f${String(i).padStart(3, '0')}.env`, `AWS_ACCESS_KEY_ID=${pair.id}\n`);
     const interrupt = new AbortController();
     // Ctrl-C arrives while the scan is under way: as the 50th file is opened
-    const open = fs.promises.open;
+    const open = nodeFs.open;
     let opened = 0;
-    const spy = jest.spyOn(fs.promises, 'open').mockImplementation((...args) => {
+    const spy = jest.spyOn(nodeFs, 'open').mockImplementation(((file, flags, done) => {
       if (++opened === 50) interrupt.abort();
-      return open(...(args as Parameters<typeof open>));
-    });
+      open(file, flags, done);
+    }) as OpenWithCallback as never);
     const { code, stdout, stderr } = await runCli(['scan', big.root, '--format', 'json'], {
       signal: interrupt.signal,
     }).finally(() => spy.mockRestore());
