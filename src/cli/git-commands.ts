@@ -3,18 +3,21 @@ import { configFile } from '../config/load';
 import type { ScannedFile } from '../engine/scan';
 import { ScanCache } from '../engine/scan-cache';
 import { UsageError } from '../errors';
-import { CommitFiles } from '../git/commit-files';
 import { ObjectStore } from '../git/odb';
 import { openRepository, type Repository, resolveRevision } from '../git/repo';
 import { Trees } from '../git/trees';
-import { historySource } from '../sources/history';
-import { rangeSource } from '../sources/range';
-import { stagedSource } from '../sources/staged';
 import type { Provenance } from '../types';
 import { startProgress } from './progress';
 import { baselineFile, parallelFor, type ReportArgs, scanAndReport, setupFor } from './report-run';
 import type { Io } from './run';
 import { VERSION } from './version';
+
+// Each command loads only its own source (and a range its CommitFiles): a `staged` run in a pre-commit
+// hook need not load the history sweep's modules, nor a `history --cache` replay the staged area's.
+const stagedModule = () => require('../sources/staged') as typeof import('../sources/staged');
+const rangeModule = () => require('../sources/range') as typeof import('../sources/range');
+const historyModule = () => require('../sources/history') as typeof import('../sources/history');
+const commitFilesModule = () => require('../git/commit-files') as typeof import('../git/commit-files');
 
 /**
  * The git commands: `staged` (pre-commit), `range BASE..HEAD` (pull requests and pushes) and `history`
@@ -44,7 +47,7 @@ export interface HistoryArgs extends ReportArgs {
 export async function stagedCommand(args: StagedArgs, io: Io): Promise<number> {
   return withRepository(args.path, io, undefined, async (repo, trees) => {
     const setup = setupFor(rootOf(repo), args, io);
-    const source = stagedSource(repo, trees, { maxFileSize: setup.maxFileSize });
+    const source = stagedModule().stagedSource(repo, trees, { maxFileSize: setup.maxFileSize });
     return (await scanAndReport(source, setup, args, io, { all: args.all, partial: true })).code;
   });
 }
@@ -60,7 +63,7 @@ export async function rangeCommand(args: RangeArgs, io: Io): Promise<number> {
     const from = base === null ? null : await resolveRevision(repo, base);
     const to = await resolveRevision(repo, head);
     const setup = await rangeSetup(repo, trees, from, args, io);
-    const source = rangeSource(repo, trees, from, to, { maxFileSize: setup.maxFileSize });
+    const source = rangeModule().rangeSource(repo, trees, from, to, { maxFileSize: setup.maxFileSize });
     const { code, result } = await scanAndReport(source, setup, args, io, { all: args.all, partial: true });
     if (source.commits.length === 0)
       io.stderr.write(`keysweep: ${base ?? ''}..${head} holds no commits: nothing to scan\n`);
@@ -90,7 +93,7 @@ export async function historyCommand(args: HistoryArgs, io: Io): Promise<number>
   return withRepository(args.path, io, cacheBytes, async (repo, trees, store) => {
     const setup = setupFor(rootOf(repo), args, io);
     const cache = args.cache ? openCache(path.resolve(io.cwd, args.cache), setup) : undefined;
-    const source = historySource(repo, trees, {
+    const source = historyModule().historySource(repo, trees, {
       maxFileSize: setup.maxFileSize,
       loadsAhead: store.packedObjects >= LOADS_AHEAD_OBJECTS,
       refs: args.ref,
@@ -128,7 +131,7 @@ export async function historyCommand(args: HistoryArgs, io: Io): Promise<number>
 async function rangeSetup(repo: Repository, trees: Trees, base: string | null, args: RangeArgs, io: Io) {
   const root = rootOf(repo);
   if (args.trustHeadConfig || base === null || !repo.worktree) return setupFor(root, args, io);
-  const files = await CommitFiles.at(trees, repo.worktree, base);
+  const files = await commitFilesModule().CommitFiles.at(trees, repo.worktree, base);
   await files.load(configFile(root, io.cwd, args.config));
   const setup = setupFor(root, args, io, files.read);
   await files.load(baselineFile(args, setup, io));

@@ -20,7 +20,7 @@ import {
   type WorkerSetup,
 } from './parallel';
 import { totalsOf } from './scan-cache';
-import { type ScannedFileOutcome, scanFile } from './scan-file';
+import type { ScannedFileOutcome } from './scan-file';
 
 /**
  * Orchestration: pulls items from a source, decodes each file once, runs the engine on it, and keeps
@@ -67,6 +67,12 @@ const BREATHE_MS_WITH_WORKERS = 5;
 const READS_IN_FLIGHT = 16;
 /** How far ahead of the oldest unmerged item the source is pulled when workers may run. */
 const LOOKAHEAD = 1024;
+
+/**
+ * The engine itself, loaded when this thread first scans a file: a run whose files all go to workers, or
+ * a `history --cache` replay that scans nothing, does without its modules (a tenth of keysweep's).
+ */
+const scanFileModule = () => require('./scan-file') as typeof import('./scan-file');
 
 /** One item of the source, in order, until its outcome is merged. */
 interface Entry {
@@ -136,7 +142,7 @@ export async function scan(
     }
     const scanned =
       outcome.kind === 'file'
-        ? scanFile(outcome, ruleSet, filters, options.all === true)
+        ? scanFileModule().scanFile(outcome, ruleSet, filters, options.all === true)
         : withProvenance(outcome, provenance);
     if (scanned.binary) {
       stats.skipped.binary++;
