@@ -115,8 +115,8 @@ export class TreeGraph {
           }
           continue;
         }
-        const list = listOf[child] as number;
-        if (list === 0) continue;
+        const list = listOf[child]; // (undefined past the end: a tree never read holds nothing)
+        if (!list) continue;
         found ??= new Set();
         for (const blob of lists[list - 1] as Int32Array) found.add(blob);
       }
