@@ -2869,7 +2869,7 @@ function readReverseIndex(file, index) {
   const positions = new Uint32Array(count);
   let previous = -1;
   for (let rank = 0; rank < count; rank++) {
-    const position = bytes.readUInt32BE(RIDX_HEADER_BYTES + 4 * rank);
+    const position = uint32At(bytes, RIDX_HEADER_BYTES + 4 * rank);
     const offset = position < count ? index.offsetAt(position) : void 0;
     if (offset === void 0 || offset <= previous) return void 0;
     sorted[rank] = offset;
@@ -3197,14 +3197,15 @@ var init_pack_file = __esm({
        * reverse index beside the pack gives the same order without sorting (`readReverseIndex`).
        */
       sortOffsets() {
+        const { sorted, positions } = readReverseIndex(this.revPath, this.index) ?? this.packOrder();
+        this.sortedOffsets = sorted;
+        this.positionsByRank = positions;
+        this.typesByRank = new Uint8Array(this.index.count);
+        return sorted;
+      }
+      /** The offsets in pack order and the index position at each rank, by sorting the index's offsets. */
+      packOrder() {
         const count = this.index.count;
-        const reverse = readReverseIndex(this.revPath, this.index);
-        if (reverse) {
-          this.sortedOffsets = reverse.sorted;
-          this.positionsByRank = reverse.positions;
-          this.typesByRank = new Uint8Array(count);
-          return reverse.sorted;
-        }
         const sorted = new Float64Array(count);
         const positions = new Uint32Array(count);
         const keys = count <= POSITION_SLOTS ? this.index.offsetKeys(POSITION_SLOTS, MAX_PACKED_OFFSET) : void 0;
@@ -3223,10 +3224,7 @@ var init_pack_file = __esm({
           sorted.sort();
           for (let p = 0; p < count; p++) positions[lowerBound(sorted, offsets[p])] = p;
         }
-        this.sortedOffsets = sorted;
-        this.positionsByRank = positions;
-        this.typesByRank = new Uint8Array(count);
-        return sorted;
+        return { sorted, positions };
       }
     };
     RIDX_SIGNATURE = 1380533336;

@@ -106,9 +106,9 @@ export class OidTable {
   private rehash(): void {
     this.slots = new Int32Array(this.slots.length * 2).fill(EMPTY);
     this.mask = this.slots.length - 1;
+    const words = this.words;
     for (let n = 0; n < this.count; n++) {
       const base = n * ID_WORDS;
-      const words = this.words;
       let slot = slotHash(words[base] as number, words[base + 1] as number, this.key0, this.key1) & this.mask;
       while (this.slots[slot] !== EMPTY) slot = (slot + 1) & this.mask;
       this.slots[slot] = n;

@@ -6,7 +6,7 @@ import { type DeltaSizes, deltaSizesOrProblem } from './delta';
 import { Damage } from './errors';
 import { inflateExact, inflatePrefix } from './inflate';
 import type { PackChunks } from './pack-chunks';
-import { PackIndex } from './pack-index';
+import { PackIndex, uint32At } from './pack-index';
 import { type ObjectType, OFS_DELTA, OID_BYTES, PACK_TYPES, REF_DELTA } from './types';
 
 /**
@@ -347,14 +347,16 @@ export class PackFile {
    * reverse index beside the pack gives the same order without sorting (`readReverseIndex`).
    */
   private sortOffsets(): Float64Array {
+    const { sorted, positions } = readReverseIndex(this.revPath, this.index) ?? this.packOrder();
+    this.sortedOffsets = sorted;
+    this.positionsByRank = positions;
+    this.typesByRank = new Uint8Array(this.index.count);
+    return sorted;
+  }
+
+  /** The offsets in pack order and the index position at each rank, by sorting the index's offsets. */
+  private packOrder(): { sorted: Float64Array; positions: Uint32Array } {
     const count = this.index.count;
-    const reverse = readReverseIndex(this.revPath, this.index);
-    if (reverse) {
-      this.sortedOffsets = reverse.sorted;
-      this.positionsByRank = reverse.positions;
-      this.typesByRank = new Uint8Array(count);
-      return reverse.sorted;
-    }
     const sorted = new Float64Array(count);
     const positions = new Uint32Array(count);
     const keys =
@@ -375,10 +377,7 @@ export class PackFile {
       sorted.sort();
       for (let p = 0; p < count; p++) positions[lowerBound(sorted, offsets[p] as number)] = p;
     }
-    this.sortedOffsets = sorted;
-    this.positionsByRank = positions;
-    this.typesByRank = new Uint8Array(count);
-    return sorted;
+    return { sorted, positions };
   }
 }
 
@@ -414,7 +413,7 @@ const RIDX_HEADER_BYTES = 12; // signature, version 1, hash function 1 (SHA-1)
 
 /**
  * The pack's reverse index, `pack-….rev`, which git writes beside each pack since 2.41 (and on request
- * since 2.31): the index positions of the entries in pack order, which is what `sortOffsets` computes,
+ * since 2.31): the index positions of the entries in pack order, which is what `packOrder` computes,
  * read instead in one pass over a file of 4 bytes an entry. Anything short of a file that fits this pack
  * exactly (absent, not a regular file, another size, version or hash, another pack's checksum, a position
  * out of range, offsets not strictly increasing in its order) gives undefined: the caller sorts instead.
@@ -445,7 +444,7 @@ function readReverseIndex(
   const positions = new Uint32Array(count);
   let previous = -1;
   for (let rank = 0; rank < count; rank++) {
-    const position = bytes.readUInt32BE(RIDX_HEADER_BYTES + 4 * rank);
+    const position = uint32At(bytes, RIDX_HEADER_BYTES + 4 * rank);
     const offset = position < count ? index.offsetAt(position) : undefined;
     if (offset === undefined || offset <= previous) return undefined;
     sorted[rank] = offset;

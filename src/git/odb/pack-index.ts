@@ -150,10 +150,10 @@ export class PackIndex {
 }
 
 /**
- * The big-endian 32-bit number at `at`, read byte by byte, for passes over a whole table: readUInt32BE
- * checks its arguments on every call.
+ * The big-endian 32-bit number at `at`, read byte by byte, for passes over a whole table (this index's
+ * offsets, a pack's reverse index): readUInt32BE checks its arguments on every call.
  */
-function uint32At(buf: Buffer, at: number): number {
+export function uint32At(buf: Buffer, at: number): number {
   return (
     (buf[at] as number) * 0x1000000 +
     (((buf[at + 1] as number) << 16) | ((buf[at + 2] as number) << 8) | (buf[at + 3] as number))
