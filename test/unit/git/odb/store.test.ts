@@ -26,6 +26,16 @@ async function expectSameAsGit(repo: Repo, store: ObjectStore): Promise<number> 
   return objects.length;
 }
 
+/** The store reads `oid` as `expected` (git's own type and bytes; Buffer#equals, jest's toEqual is slow on MBs). */
+async function expectObject(store: ObjectStore, oid: string, expected: { type: string; data: Buffer }) {
+  const object = await store.read(oid);
+  expect({ oid, type: object?.type, same: object?.data.equals(expected.data) }).toEqual({
+    oid,
+    type: expected.type,
+    same: true,
+  });
+}
+
 /** Whether two stores give the same object (compared with Buffer#equals: jest's toEqual is slow on MBs). */
 async function sameData(a: ObjectStore, b: ObjectStore, oid: string): Promise<boolean> {
   const [x, y] = [await a.read(oid), await b.read(oid)];
@@ -324,14 +334,7 @@ describe('ObjectStore with the reverse index git writes beside a pack (.rev)', (
     const sorted = jest.spyOn(PackIndex.prototype, 'offsetKeys');
     const store = await ObjectStore.open(repo.gitdir);
     try {
-      for (const [oid, { type, data }] of contents) {
-        const object = await store.read(oid);
-        expect({ oid, type: object?.type, same: object?.data.equals(data) }).toEqual({
-          oid,
-          type,
-          same: true,
-        });
-      }
+      for (const [oid, expected] of contents) await expectObject(store, oid, expected);
       return sorted.mock.calls.length > 0;
     } finally {
       sorted.mockRestore();
@@ -391,12 +394,7 @@ describe('ObjectStore on a repository packed with REF_DELTA', () => {
     const contents = repo.contents();
     expect(contents.size).toBeGreaterThan(100);
     for (const [oid, { type, data }] of contents) {
-      const object = await store.read(oid);
-      expect({ oid, type: object?.type, equal: object?.data.equals(data) }).toEqual({
-        oid,
-        type,
-        equal: true,
-      });
+      await expectObject(store, oid, { type, data });
       expect({ oid, info: await store.info(oid) }).toEqual({ oid, info: { type, size: data.length } });
       if (data.length > 0)
         expect({ oid, read: store.readUpTo(oid, data.length - 1) }).toEqual({ oid, read: TOO_LARGE });
