@@ -3973,6 +3973,31 @@ function unescapeSecret(raw) {
   );
 }
 
+// src/engine/within-line.ts
+var OUTSIDE_CLASS = /* @__PURE__ */ new Set([..."bBdw", ..."^$\\.*+?()[]{}|/-"]);
+var INSIDE_CLASS = /* @__PURE__ */ new Set([..."dw", ..."^$\\.*+?()[]{}|/-"]);
+function matchesWithinLine(regex) {
+  const { source, flags } = regex;
+  if (flags.includes("v")) return false;
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const char = source[i];
+    if (char < " ") return false;
+    if (char === "\\") {
+      i++;
+      if (!(inClass ? INSIDE_CLASS : OUTSIDE_CLASS).has(source[i])) return false;
+    } else if (inClass) {
+      inClass = char !== "]";
+    } else if (char === "[") {
+      if (source[i + 1] === "^") return false;
+      inClass = true;
+    } else if (char === "." && flags.includes("s")) {
+      return false;
+    }
+  }
+  return true;
+}
+
 // src/engine/detect.ts
 var LazyLines = class {
   constructor(text) {
@@ -4034,6 +4059,7 @@ function searchWindows(text, rule, byRule, hasKeyword) {
   const windows = [];
   const lf = new NextBreak(text, "\n");
   const cr = new NextBreak(text, "\r");
+  const oneHitPerLine = withinLine(context.nearby);
   let start = 0;
   let end = -1;
   for (let hit = nearby.exec(text); hit; hit = nearby.exec(text)) {
@@ -4043,13 +4069,31 @@ function searchWindows(text, rule, byRule, hasKeyword) {
       start = lastBreak + 1;
       end = -1;
     }
+    const hitEnd = hit.index + hit[0].length;
     if (end < 0 || /[\r\n]/.test(hit[0]))
-      end = Math.max(end, lineEndAfter(text, hit.index + hit[0].length, context.linesBefore));
+      end = Math.max(end, lineEndAfter(text, hitEnd, context.linesBefore, cr.upcoming() < 0));
     const last = windows[windows.length - 1];
     if (last && start <= last[1]) last[1] = Math.max(last[1], end);
     else windows.push([start, end]);
+    if (oneHitPerLine) {
+      const nextBreak = firstOf(lf.upcoming(), cr.upcoming());
+      if (nextBreak < 0) break;
+      nearby.lastIndex = Math.max(nearby.lastIndex, nextBreak + 1);
+    }
   }
   return windows;
+}
+var withinLineOf = /* @__PURE__ */ new WeakMap();
+function withinLine(nearby) {
+  let within = withinLineOf.get(nearby);
+  if (within === void 0) {
+    within = matchesWithinLine(nearby);
+    withinLineOf.set(nearby, within);
+  }
+  return within;
+}
+function firstOf(a, b) {
+  return a < 0 ? b : b < 0 ? a : Math.min(a, b);
 }
 var NextBreak = class {
   constructor(text, char) {
@@ -4060,6 +4104,10 @@ var NextBreak = class {
   text;
   char;
   next;
+  /** The first break not passed yet: at or after the last offset asked about (-1 if none). */
+  upcoming() {
+    return this.next;
+  }
   /** The last break before `offset` not returned before (-1 if none); offsets must not decrease. */
   lastBefore(offset) {
     let last = -1;
@@ -4114,7 +4162,15 @@ function intersect(a, b) {
   }
   return both;
 }
-function lineEndAfter(text, offset, extraLines) {
+function lineEndAfter(text, offset, extraLines, lfOnly) {
+  if (lfOnly) {
+    let end2 = offset - 1;
+    for (let line = 0; line <= extraLines; line++) {
+      end2 = text.indexOf("\n", end2 + 1);
+      if (end2 < 0) return text.length;
+    }
+    return end2;
+  }
   const breaks = /\r\n?|\n/g;
   breaks.lastIndex = offset;
   let end = text.length;
