@@ -1922,12 +1922,13 @@ function inBlocks(bytes, block, scan) {
 function compile(bytes) {
   return new wasm.Module(bytes);
 }
-var I32, I64, op, PAGE, wasm, BLOCK;
+var I32, I64, V128, op, SIMD, simd, PAGE, wasm, BLOCK;
 var init_wasm = __esm({
   "src/engine/wasm.ts"() {
     "use strict";
     I32 = 127;
     I64 = 126;
+    V128 = 123;
     op = {
       block: 2,
       loop: 3,
@@ -1957,7 +1958,22 @@ var init_wasm = __esm({
       select: 27,
       i64And: 131,
       i64Or: 132,
-      i64Shl: 134
+      i64Shl: 134,
+      i32LtU: 73
+    };
+    SIMD = 253;
+    simd = {
+      /** v128.load with its memory argument: alignment 2^0 (any address), offset `at`. */
+      load: (at) => [SIMD, 0, 0, ...uleb(at)],
+      /** i8x16.shuffle: lanes 0-15 pick from the first operand, 16-31 from the second. */
+      shuffle: (lanes) => [SIMD, 13, ...lanes],
+      swizzle: [SIMD, 14],
+      i8x16Splat: [SIMD, 15],
+      and: [SIMD, 78],
+      or: [SIMD, 80],
+      anyTrue: [SIMD, 83],
+      /** i16x8.shr_u: a shift of each 16-bit lane (x86 has no byte shift: V8 masks i8x16.shr_u's result itself). */
+      i16x8ShrU: [SIMD, ...uleb(141)]
     };
     PAGE = 65536;
     wasm = globalThis.WebAssembly;
@@ -1971,14 +1987,15 @@ __export(keyword_bytes_exports, {
   byteKeywordScanner: () => byteKeywordScanner
 });
 function byteKeywordScanner(keywords) {
-  const unique = [...new Set(keywords)];
+  const unique = [...new Set(keywords)].sort();
   const total = unique.reduce((sum, keyword) => sum + keyword.length, 0);
   if (total > 64 || unique.some((keyword) => keyword === "" || /[^\x20-\x7e]/.test(keyword)))
     return void 0;
-  compiled ??= compile(moduleBytes(shiftAnd()));
+  compiled ??= compile(moduleBytes(teddyThenShiftAnd()));
   const instance = instantiate(compiled, GLOBALS);
-  const { state, hits } = instance.globals;
-  const masks = new BigUint64Array(instance.memory.buffer, 0, 256);
+  const { hits } = instance.globals;
+  const memory = instance.memory.buffer;
+  const masks = new BigUint64Array(memory, MASKS_AT, 256);
   let init = 0n;
   const finals = [];
   let bit = 0n;
@@ -1993,61 +2010,146 @@ function byteKeywordScanner(keywords) {
     }
     finals.push(1n << bit - 1n);
   }
+  fillTables(new Uint8Array(memory, TABLES_AT, POSITIONS * 32), unique);
+  new Uint8Array(memory, CONSTANTS_AT, 32).fill(32, 0, 16).fill(15, 16, 32);
   const allFinals = finals.reduce((all, final) => all | final, 0n);
   const longest = Math.max(...unique.map((keyword) => keyword.length));
   const initParameter = BigInt.asIntN(64, init);
-  const text = new Uint8Array(instance.memory.buffer, TEXT_AT, BLOCK);
+  const text = new Uint8Array(memory, TEXT_AT, TEXT_BYTES);
   return {
     found(bytes) {
-      state.value = 0n;
       hits.value = 0n;
-      inBlocks(bytes, text, (length) => {
-        instance.scan(length, initParameter, longest);
-        return (BigInt.asUintN(64, hits.value) & allFinals) === allFinals;
-      });
+      for (let start = 0; start < bytes.length; start += BLOCK) {
+        const to = Math.min(bytes.length, start + BLOCK + longest - 1);
+        text.set(bytes.subarray(start, to));
+        instance.scan(Math.min(BLOCK, bytes.length - start), to - start, initParameter, longest);
+        if ((BigInt.asUintN(64, hits.value) & allFinals) === allFinals) break;
+      }
       const seen2 = BigInt.asUintN(64, hits.value);
       return new Set(unique.filter((_, index) => (seen2 & finals[index]) !== 0n));
     }
   };
 }
-function shiftAnd() {
-  const [to, init, longest, a, i, ha, b, hb, m, j] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
-  const [state, hits] = [0, 1];
-  const step = (stateLocal, seenLocal) => [
-    ...[op.i32Load8u, 0, ...uleb(TEXT_AT), op.i32Const, 3, op.i32Shl, op.i64Load, 3, 0],
-    ...[op.localGet, stateLocal, op.i64Const, 1, op.i64Shl, op.localGet, init, op.i64Or, op.i64And],
-    ...[op.localTee, stateLocal, op.localGet, seenLocal, op.i64Or, op.localSet, seenLocal]
+function fillTables(tables, sorted) {
+  tables.fill(0);
+  const buckets = Math.min(BUCKETS, sorted.length);
+  sorted.forEach((keyword, index) => {
+    const bucketBit = 1 << Math.floor(index * buckets / sorted.length);
+    for (let k = 0; k < POSITIONS; k++) {
+      const lo = tables.subarray(32 * k, 32 * k + 16);
+      const hi = tables.subarray(32 * k + 16, 32 * k + 32);
+      if (k >= keyword.length) {
+        for (let nibble = 0; nibble < 16; nibble++) {
+          lo[nibble] = lo[nibble] | bucketBit;
+          hi[nibble] = hi[nibble] | bucketBit;
+        }
+        continue;
+      }
+      const folded = keyword.charCodeAt(k) | 32;
+      lo[folded & 15] = lo[folded & 15] | bucketBit;
+      hi[folded >> 4] = hi[folded >> 4] | bucketBit;
+    }
+  });
+}
+function teddyThenShiftAnd() {
+  const [starts, to, init, longest] = [0, 1, 2, 3];
+  const [i, j, e, a, h, v, lo, hi, r0, r1, r2, c, fold, nibble, before0, before1] = [
+    4,
+    5,
+    6,
+    7,
+    8,
+    9,
+    10,
+    11,
+    12,
+    13,
+    14,
+    15,
+    16,
+    17,
+    18,
+    19
   ];
+  const table = (k, half) => 20 + 2 * k + half;
+  const hits = 0;
+  const get = (local) => [op.localGet, local];
+  const set = (local) => [op.localSet, local];
+  const allowed = (k, into) => [
+    ...[...get(table(k, 0)), ...get(lo), ...simd.swizzle, ...get(table(k, 1)), ...get(hi), ...simd.swizzle],
+    ...[...simd.and, ...set(into)]
+  ];
+  const shifted = (back) => simd.shuffle(Array.from({ length: 16 }, (_, lane) => 16 - back + lane));
+  const shiftAnd = [
+    // $j = max($i - 2, 0), the first place a keyword ending its third letter in this vector starts at
+    ...[...get(i), op.i32Const, 2, op.i32Sub, op.i32Const, 0, ...get(i), op.i32Const, 2, op.i32GeU],
+    ...[op.select, ...set(j), op.i64Const, 0, ...set(a)],
+    // $e = min($i + 13 + $longest, $to): the last of those places, 15 bytes on, plus a keyword
+    ...[...get(i), op.i32Const, 13, op.i32Add, ...get(longest), op.i32Add, op.localTee, e],
+    ...[...get(to), ...get(e), ...get(to), op.i32LtU, op.select, ...set(e)],
+    ...[op.block, op.void, op.loop, op.void],
+    ...[...get(j), ...get(e), op.i32GeU, op.brIf, 1],
+    ...[...get(j), op.i32Load8u, 0, ...uleb(TEXT_AT), op.i32Const, 3, op.i32Shl, op.i64Load, 3, MASKS_AT],
+    ...[...get(a), op.i64Const, 1, op.i64Shl, ...get(init), op.i64Or, op.i64And, op.localTee, a],
+    ...[...get(h), op.i64Or, ...set(h)],
+    ...[...get(j), op.i32Const, 1, op.i32Add, ...set(j), op.br, 0],
+    ...[op.end, op.end]
+  ];
+  const load = (at, into) => [op.i32Const, 0, ...simd.load(at), ...set(into)];
   return {
-    params: [I32, I64, I32],
+    params: [I32, I32, I64, I32],
     results: [],
-    locals: [I64, I32, I64, I64, I64, I32, I32],
+    locals: [I32, I32, I32, I64, I64, ...Array(11 + 2 * POSITIONS).fill(V128)],
     globals: GLOBALS,
-    memoryBytes: TEXT_AT + BLOCK,
+    memoryBytes: TEXT_AT + TEXT_BYTES,
     body: [
-      // $m = min(($to + $longest) >> 1, $to); $j = $to - $m
-      ...[op.localGet, to, op.localGet, to, op.localGet, longest, op.i32Add, op.i32Const, 1, op.i32ShrU],
-      ...[op.localTee, m, op.localGet, m, op.localGet, to, op.i32GtU, op.select, op.localSet, m],
-      ...[op.localGet, to, op.localGet, m, op.i32Sub, op.localSet, j],
-      ...[op.globalGet, state, op.localSet, a, op.globalGet, hits, op.localSet, ha],
+      ...[op.globalGet, hits, ...set(h)],
+      ...Array.from({ length: 2 * POSITIONS }, (_, t) => load(TABLES_AT + 16 * t, 20 + t)).flat(),
+      // loaded rather than written as constants, which V8 would rebuild at every use inside the loop
+      ...load(CONSTANTS_AT, fold),
+      ...load(CONSTANTS_AT + 16, nibble),
       ...[op.block, op.void, op.loop, op.void],
-      ...[op.localGet, i, op.localGet, m, op.i32GeU, op.brIf, 1],
-      ...[op.localGet, i, ...step(a, ha)],
-      ...[op.localGet, j, op.localGet, i, op.i32Add, ...step(b, hb)],
-      ...[op.localGet, i, op.i32Const, 1, op.i32Add, op.localSet, i, op.br, 0],
+      // vectors while a keyword can start in this block: up to 2 bytes before $i
+      ...[...get(i), ...get(starts), op.i32Const, 2, op.i32Add, op.i32GeU, op.brIf, 1],
+      ...[...get(i), ...simd.load(TEXT_AT), op.localTee, v, ...get(nibble), ...simd.and, ...set(lo)],
+      ...[
+        ...get(v),
+        ...get(fold),
+        ...simd.or,
+        op.i32Const,
+        4,
+        ...simd.i16x8ShrU,
+        ...get(nibble),
+        ...simd.and,
+        ...set(hi)
+      ],
+      ...allowed(0, r0),
+      ...allowed(1, r1),
+      ...allowed(2, r2),
+      // the third letter here, the second one byte back, the first two back (into the last vector)
+      ...[...get(before1), ...get(r1), ...shifted(1), ...get(r2), ...simd.and],
+      ...[...get(before0), ...get(r0), ...shifted(2), ...simd.and, op.localTee, c],
+      ...[...get(r0), ...set(before0), ...get(r1), ...set(before1)],
+      ...[...simd.anyTrue, op.if, op.void, ...shiftAnd, op.end],
+      ...[...get(i), op.i32Const, 16, op.i32Add, ...set(i), op.br, 0],
       ...[op.end, op.end],
-      ...[op.localGet, b, op.globalSet, state],
-      ...[op.localGet, ha, op.localGet, hb, op.i64Or, op.globalSet, hits]
+      ...[...get(h), op.globalSet, hits]
     ]
   };
 }
-var TEXT_AT, GLOBALS, compiled;
+var MASKS_AT, TABLES_AT, POSITIONS, CONSTANTS_AT, TEXT_AT, TEXT_BYTES, BUCKETS, GLOBALS, compiled;
 var init_keyword_bytes = __esm({
   "src/engine/keyword-bytes.ts"() {
     "use strict";
     init_wasm();
-    TEXT_AT = 2048;
-    GLOBALS = ["state", "hits"];
+    MASKS_AT = 0;
+    TABLES_AT = 2048;
+    POSITIONS = 3;
+    CONSTANTS_AT = TABLES_AT + POSITIONS * 32;
+    TEXT_AT = CONSTANTS_AT + 32;
+    TEXT_BYTES = BLOCK + 64 + 32;
+    BUCKETS = 8;
+    GLOBALS = ["hits"];
   }
 });
 

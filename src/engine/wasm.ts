@@ -5,6 +5,7 @@
  */
 export const I32 = 0x7f;
 export const I64 = 0x7e;
+export const V128 = 0x7b;
 
 export const op = {
   block: 0x02,
@@ -36,6 +37,26 @@ export const op = {
   i64And: 0x83,
   i64Or: 0x84,
   i64Shl: 0x86,
+  i32LtU: 0x49,
+} as const;
+
+/**
+ * The 128-bit SIMD instructions used (each follows the 0xfd prefix), part of WebAssembly since 2.0 and
+ * on by default in V8 since 9.1 (Node 16.4).
+ */
+const SIMD = 0xfd;
+export const simd = {
+  /** v128.load with its memory argument: alignment 2^0 (any address), offset `at`. */
+  load: (at: number) => [SIMD, 0x00, 0, ...uleb(at)],
+  /** i8x16.shuffle: lanes 0-15 pick from the first operand, 16-31 from the second. */
+  shuffle: (lanes: readonly number[]) => [SIMD, 0x0d, ...lanes],
+  swizzle: [SIMD, 0x0e],
+  i8x16Splat: [SIMD, 0x0f],
+  and: [SIMD, 0x4e],
+  or: [SIMD, 0x50],
+  anyTrue: [SIMD, 0x53],
+  /** i16x8.shr_u: a shift of each 16-bit lane (x86 has no byte shift: V8 masks i8x16.shr_u's result itself). */
+  i16x8ShrU: [SIMD, ...uleb(0x8d)],
 } as const;
 
 /** Unsigned LEB128, as the format writes sizes, indices and memory offsets (and small constants). */
