@@ -1876,6 +1876,16 @@ function uleb(value) {
   } while (value !== 0);
   return bytes;
 }
+function sleb(value) {
+  const bytes = [];
+  for (; ; ) {
+    const byte = value & 127;
+    value >>= 7;
+    const done = value === 0 && (byte & 64) === 0 || value === -1 && (byte & 64) !== 0;
+    bytes.push(done ? byte : byte | 128);
+    if (done) return bytes;
+  }
+}
 function moduleBytes(spec) {
   const name = (text) => [text.length, ...Buffer.from(text, "latin1")];
   const locals = spec.locals.flatMap((type) => [1, type]);
@@ -1959,7 +1969,14 @@ var init_wasm = __esm({
       i64And: 131,
       i64Or: 132,
       i64Shl: 134,
-      i32LtU: 73
+      i32LtU: 73,
+      i32Eq: 70,
+      i32Ne: 71,
+      i32Clz: 103,
+      i32Ctz: 104,
+      i32Popcnt: 105,
+      i32And: 113,
+      i32Xor: 115
     };
     SIMD = 253;
     simd = {
@@ -1972,6 +1989,13 @@ var init_wasm = __esm({
       and: [SIMD, 78],
       or: [SIMD, 80],
       anyTrue: [SIMD, 83],
+      /** v128.const of sixteen zero bytes. */
+      zero: [SIMD, 12, ...new Array(16).fill(0)],
+      /** i8x16.bitmask: the top bit of each lane, lane 0 in bit 0. */
+      bitmask: [SIMD, 100],
+      i8x16Ne: [SIMD, 36],
+      i8x16LtS: [SIMD, 37],
+      i8x16GeU: [SIMD, 44],
       /** i16x8.shr_u: a shift of each 16-bit lane (x86 has no byte shift: V8 masks i8x16.shr_u's result itself). */
       i16x8ShrU: [SIMD, ...uleb(141)]
     };
@@ -2174,20 +2198,23 @@ function runFinder(chars, min) {
   const instance = instantiate(compiled2, []);
   const memory = instance.memory.buffer;
   const single = new RegExp(`^(?:${chars.source})$`, chars.flags.replace(/[gy]/g, ""));
-  const table = new Uint8Array(memory, CLASS_AT, 256);
-  for (let byte = 0; byte < 128; byte++) table[byte] = single.test(String.fromCharCode(byte)) ? 1 : 0;
-  const units = new Uint8Array(memory, UNITS_AT, 256);
+  const tables = new Uint8Array(memory, TABLES_AT2, 5 * 16);
+  for (let byte = 0; byte < 128; byte++)
+    if (single.test(String.fromCharCode(byte)))
+      tables[byte & 15] = tables[byte & 15] | 1 << (byte >> 4);
+  for (let high = 0; high < 8; high++) tables[16 + high] = 1 << high;
+  tables.fill(15, 32, 48).fill(192, 48, 64).fill(240, 64, 80);
   const carried = new Int32Array(memory, 0, 2);
   const out = new Int32Array(memory, OUT_AT, OUT_PAIRS * 2);
   const text = new Uint8Array(memory, TEXT_AT2, BLOCK);
   return {
     runs(bytes, decoding) {
-      for (let byte = 0; byte < 256; byte++) units[byte] = decoding === "utf8" ? utf8Units(byte) : 1;
+      const utf8 = decoding === "utf8" ? 1 : 0;
       const found = [];
       carried[0] = 0;
       carried[1] = 0;
       inBlocks(bytes, text, (length) => {
-        const count = instance.scan(length, min);
+        const count = instance.scan(length, min, utf8);
         for (let k = 0; k < 2 * count; k++) found.push(out[k]);
         return false;
       });
@@ -2197,55 +2224,99 @@ function runFinder(chars, min) {
     }
   };
 }
-function utf8Units(byte) {
-  if (byte >= 128 && byte < 192) return 0;
-  return byte >= 240 ? 2 : 1;
-}
 function runLoop() {
-  const [to, min, i, len, n, u, b] = [0, 1, 2, 3, 4, 5, 6];
+  const [to, min, utf8] = [0, 1, 2];
+  const [i, len, n, u, full, m, c, f, t, lanes, end] = [3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
+  const [v, low, high, nibble, below, fours] = [14, 15, 16, 17, 18, 19];
+  const get = (local) => [op.localGet, local];
+  const set = (local) => [op.localSet, local];
   const load32 = (at) => [op.i32Load, 2, ...uleb(at)];
   const store32 = (at) => [op.i32Store, 2, ...uleb(at)];
+  const loadVector = (at, into) => [op.i32Const, 0, ...simd.load(at), ...set(into)];
+  const outside = [...get(m), op.i32Const, ...sleb(65535), op.i32Xor, ...get(full), op.i32And];
   return {
-    params: [I32, I32],
+    params: [I32, I32, I32],
     results: [I32],
-    locals: [I32, I32, I32, I32, I32],
+    locals: [...Array(11).fill(I32), ...Array(6).fill(V128)],
     globals: [],
-    memoryBytes: TEXT_AT2 + BLOCK,
+    memoryBytes: TEXT_AT2 + BLOCK + 16,
     body: [
-      ...[op.i32Const, 0, ...load32(0), op.localSet, len],
-      ...[op.i32Const, 0, ...load32(4), op.localSet, u],
+      ...[op.i32Const, 0, ...load32(0), ...set(len), op.i32Const, 0, ...load32(4), ...set(u)],
+      ...loadVector(TABLES_AT2, low),
+      ...loadVector(TABLES_AT2 + 16, high),
+      ...loadVector(TABLES_AT2 + 32, nibble),
+      ...loadVector(TABLES_AT2 + 48, below),
+      ...loadVector(TABLES_AT2 + 64, fours),
       ...[op.block, op.void, op.loop, op.void],
-      ...[op.localGet, i, op.localGet, to, op.i32GeU, op.brIf, 1],
-      ...[op.localGet, i, op.i32Load8u, 0, ...uleb(TEXT_AT2), op.localTee, b],
-      ...[op.i32Load8u, 0, ...uleb(CLASS_AT), op.if, op.void],
-      ...[op.localGet, len, op.i32Const, 1, op.i32Add, op.localSet, len],
+      ...[...get(i), ...get(to), op.i32GeU, op.brIf, 1],
+      // $full: 0xffff, or the lanes before $to in the block's last vector
+      ...[op.i32Const, ...sleb(65535), op.i32Const, 1, ...get(to), ...get(i), op.i32Sub, op.i32Shl],
+      ...[op.i32Const, 1, op.i32Sub, ...get(to), ...get(i), op.i32Sub, op.i32Const, 16, op.i32GeU, op.select],
+      ...[op.localTee, full, op.i32Popcnt, ...set(lanes)],
+      ...[...get(i), ...simd.load(TEXT_AT2), ...set(v)],
+      // $m = bitmask((low[$v & 0x0f] & high[($v >> 4) & 0x0f]) != 0) & $full
+      ...[...get(low), ...get(v), ...get(nibble), ...simd.and, ...simd.swizzle],
+      ...[
+        ...get(high),
+        ...get(v),
+        op.i32Const,
+        4,
+        ...simd.i16x8ShrU,
+        ...get(nibble),
+        ...simd.and,
+        ...simd.swizzle
+      ],
+      ...[...simd.and, ...simd.zero, ...simd.i8x16Ne, ...simd.bitmask, ...get(full), op.i32And, ...set(m)],
+      // $c, $f: continuation bytes and four-byte leads, counted only in UTF-8 with a byte from 0x80 up
+      ...[op.i32Const, 0, ...set(c), op.i32Const, 0, ...set(f)],
+      ...[
+        ...get(v),
+        ...simd.bitmask,
+        ...get(full),
+        op.i32And,
+        op.i32Const,
+        0,
+        ...get(utf8),
+        op.select,
+        op.if,
+        op.void
+      ],
+      ...[...get(v), ...get(below), ...simd.i8x16LtS, ...simd.bitmask, ...get(full), op.i32And, ...set(c)],
+      ...[...get(v), ...get(fours), ...simd.i8x16GeU, ...simd.bitmask, ...get(full), op.i32And, ...set(f)],
+      ...[op.end],
+      ...[...get(m), ...get(full), op.i32Eq, op.if, op.void],
+      ...[...get(len), ...get(lanes), op.i32Add, ...set(len)],
       ...[op.else],
-      ...[op.localGet, len, op.localGet, min, op.i32GeU, op.if, op.void],
-      ...[op.localGet, n, op.i32Const, 3, op.i32Shl],
-      ...[op.localGet, u, op.localGet, len, op.i32Sub, ...store32(OUT_AT)],
-      ...[op.localGet, n, op.i32Const, 3, op.i32Shl, op.localGet, u, ...store32(OUT_AT + 4)],
-      ...[op.localGet, n, op.i32Const, 1, op.i32Add, op.localSet, n],
+      ...[...outside, op.i32Ctz, ...set(t)],
+      ...[...get(len), ...get(t), op.i32Add, ...get(min), op.i32GeU, op.if, op.void],
+      // the run's own lanes before $t are ASCII, one unit each: it ends $t units into the vector
+      ...[...get(u), ...get(t), op.i32Add, ...set(end)],
+      ...[...get(n), op.i32Const, 3, op.i32Shl, ...get(end), ...get(len), op.i32Sub, ...get(t), op.i32Sub],
+      ...store32(OUT_AT),
+      ...[...get(n), op.i32Const, 3, op.i32Shl, ...get(end), ...store32(OUT_AT + 4)],
+      ...[...get(n), op.i32Const, 1, op.i32Add, ...set(n)],
       ...[op.end],
-      ...[op.i32Const, 0, op.localSet, len],
+      // $len = $lanes - 1 - (31 - clz(~$m & $full)) = $lanes - 32 + clz(…)
+      ...[...get(lanes), op.i32Const, 32, op.i32Sub, ...outside, op.i32Clz, op.i32Add, ...set(len)],
       ...[op.end],
-      ...[op.localGet, u, op.localGet, b, op.i32Load8u, 0, ...uleb(UNITS_AT), op.i32Add, op.localSet, u],
-      ...[op.localGet, i, op.i32Const, 1, op.i32Add, op.localSet, i, op.br, 0],
+      ...[...get(u), ...get(lanes), op.i32Add, ...get(c), op.i32Popcnt, op.i32Sub, ...get(f), op.i32Popcnt],
+      ...[op.i32Add, ...set(u)],
+      ...[...get(i), op.i32Const, 16, op.i32Add, ...set(i), op.br, 0],
       ...[op.end, op.end],
-      ...[op.i32Const, 0, op.localGet, len, ...store32(0)],
-      ...[op.i32Const, 0, op.localGet, u, ...store32(4)],
-      ...[op.localGet, n]
+      ...[op.i32Const, 0, ...get(len), ...store32(0)],
+      ...[op.i32Const, 0, ...get(u), ...store32(4)],
+      ...get(n)
     ]
   };
 }
-var CLASS_AT, UNITS_AT, OUT_AT, OUT_PAIRS, TEXT_AT2, compiled2;
+var TABLES_AT2, OUT_AT, OUT_PAIRS, TEXT_AT2, compiled2;
 var init_byte_runs = __esm({
   "src/engine/byte-runs.ts"() {
     "use strict";
     init_types2();
     init_wasm();
-    CLASS_AT = 8;
-    UNITS_AT = CLASS_AT + 256;
-    OUT_AT = UNITS_AT + 256;
+    TABLES_AT2 = 16;
+    OUT_AT = TABLES_AT2 + 5 * 16;
     OUT_PAIRS = Math.ceil(BLOCK / (MIN_RUN + 1)) + 1;
     TEXT_AT2 = OUT_AT + OUT_PAIRS * 8;
   }

@@ -38,6 +38,13 @@ export const op = {
   i64Or: 0x84,
   i64Shl: 0x86,
   i32LtU: 0x49,
+  i32Eq: 0x46,
+  i32Ne: 0x47,
+  i32Clz: 0x67,
+  i32Ctz: 0x68,
+  i32Popcnt: 0x69,
+  i32And: 0x71,
+  i32Xor: 0x73,
 } as const;
 
 /**
@@ -55,6 +62,13 @@ export const simd = {
   and: [SIMD, 0x4e],
   or: [SIMD, 0x50],
   anyTrue: [SIMD, 0x53],
+  /** v128.const of sixteen zero bytes. */
+  zero: [SIMD, 0x0c, ...new Array(16).fill(0)],
+  /** i8x16.bitmask: the top bit of each lane, lane 0 in bit 0. */
+  bitmask: [SIMD, 0x64],
+  i8x16Ne: [SIMD, 0x24],
+  i8x16LtS: [SIMD, 0x25],
+  i8x16GeU: [SIMD, 0x2c],
   /** i16x8.shr_u: a shift of each 16-bit lane (x86 has no byte shift: V8 masks i8x16.shr_u's result itself). */
   i16x8ShrU: [SIMD, ...uleb(0x8d)],
 } as const;
@@ -69,6 +83,18 @@ export function uleb(value: number): number[] {
     bytes.push(byte);
   } while (value !== 0);
   return bytes;
+}
+
+/** Signed LEB128, as i32.const writes its value (uleb would flip a value with bit 6 of its last byte set). */
+export function sleb(value: number): number[] {
+  const bytes: number[] = [];
+  for (;;) {
+    const byte = value & 0x7f;
+    value >>= 7;
+    const done = (value === 0 && (byte & 0x40) === 0) || (value === -1 && (byte & 0x40) !== 0);
+    bytes.push(done ? byte : byte | 0x80);
+    if (done) return bytes;
+  }
 }
 
 export interface ModuleSpec {

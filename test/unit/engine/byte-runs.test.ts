@@ -67,6 +67,57 @@ test('bytes from 0x80 up are never part of a run (the class is ASCII)', () => {
   expect(runsIn(ascii, /[a-z]/, 16, 'byte-per-unit')).toEqual([[1, 21, 'a'.repeat(20)]]);
 });
 
+test('a run starting and ending at every lane of a vector, after multi-byte characters in it or not', () => {
+  // the finder reads 16 bytes at a time: a run may begin and end at any lane, and the UTF-16 units of
+  // the bytes before it in its vector (é: two bytes, one unit; 😀: four bytes, two units) must be counted
+  for (const lead of ['', 'é', '😀', 'x😀é']) {
+    for (let at = 0; at < 20; at++) {
+      for (const length of [15, 16, 17, 31, 32, 33, 40, 47, 48]) {
+        const text = `${'-'.repeat(at)}${lead}${'k'.repeat(length)}=${lead}`;
+        expect({ lead, at, length, runs: runsIn(text, /[a-z]/, 16) }).toEqual({
+          lead,
+          at,
+          length,
+          runs: expectedRuns(text, /[a-z]/, 16),
+        });
+      }
+    }
+  }
+});
+
+test('a run ending a file or a block in the middle of a vector, in one byte per unit or in UTF-8', () => {
+  for (const length of [BLOCK - 17, BLOCK - 3, BLOCK, BLOCK + 1, BLOCK + 15, 2 * BLOCK + 7]) {
+    for (const runLength of [16, 40]) {
+      const text = `${'é'.repeat(length - runLength)}${'Q'.repeat(runLength)}`;
+      for (const decoding of ['byte-per-unit', 'utf8'] as const)
+        expect({ length, runLength, decoding, runs: runsIn(text, /[A-Z]/, 16, decoding) }).toEqual({
+          length,
+          runLength,
+          decoding,
+          runs: [[length - runLength, length, 'Q'.repeat(runLength)]],
+        });
+    }
+  }
+});
+
+test('random texts across block boundaries: the same runs as the regex oracle', () => {
+  const piece = fc.oneof(
+    fc.string({ unit: fc.constantFrom('a', 'Z', '9', '/'), minLength: 1, maxLength: 70 }),
+    fc.constantFrom(' ', '\u00ff', 'é', '€', '😀'),
+  );
+  fc.assert(
+    fc.property(
+      fc.integer({ min: BLOCK - 120, max: BLOCK + 8 }),
+      fc.array(piece, { maxLength: 12 }),
+      (pad, pieces) => {
+        const text = `${'p'.repeat(pad)}.${pieces.join('')}`;
+        expect(runsIn(text, BASE64ISH, 16)).toEqual(expectedRuns(text, BASE64ISH, 16));
+      },
+    ),
+    { numRuns: 150 },
+  );
+});
+
 test(`a run shorter than ${MIN_RUN} is refused`, () => {
   expect(() => runFinder(/[a-z]/, MIN_RUN - 1)).toThrow(`at least ${MIN_RUN}`);
 });
