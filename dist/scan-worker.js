@@ -4422,12 +4422,16 @@ function hasContext(text, match, context, byRule, lazyLines) {
 }
 
 // src/engine/fingerprint.ts
-var import_node_crypto = require("node:crypto");
+var crypto;
+function sha256Hex(text) {
+  crypto ??= require("node:crypto");
+  return crypto.createHash("sha256").update(text).digest("hex");
+}
 function fingerprint(ruleId, secret) {
-  return (0, import_node_crypto.createHash)("sha256").update(`${ruleId}\0${secret}`).digest("hex").slice(0, 32);
+  return sha256Hex(`${ruleId}\0${secret}`).slice(0, 32);
 }
 function credentialId(anchorFingerprint) {
-  return (0, import_node_crypto.createHash)("sha256").update(`credential\0${anchorFingerprint}`).digest("hex").slice(0, 16);
+  return sha256Hex(`credential\0${anchorFingerprint}`).slice(0, 16);
 }
 
 // src/engine/account.ts
