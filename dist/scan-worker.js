@@ -4193,6 +4193,7 @@ function detect(text, rules, utf8, always = false, keywords) {
   };
   const lines = new LazyLines(text);
   const byRule = /* @__PURE__ */ new Map();
+  const runsBySpec = /* @__PURE__ */ new Map();
   const ordered = [...rules.filter((rule) => !rule.context), ...rules.filter((rule) => rule.context)];
   for (const rule of ordered) {
     if (!rule.keywords.some(hasKeyword)) continue;
@@ -4202,8 +4203,11 @@ function detect(text, rules, utf8, always = false, keywords) {
     if (rule.run && bytes && decoding !== null && (always || runsPay(windows, text.length))) {
       decoding ??= bytes.length === text.length ? "byte-per-unit" : (0, import_node_buffer.isUtf8)(bytes) ? "utf8" : null;
       if (decoding) {
-        runs = findRuns(rule.run, bytes, decoding);
-        windows = intersect(windows, runWindows(runs, text.length));
+        const key = runKey(rule.run);
+        const found = runsBySpec.get(key) ?? findRuns(rule.run, bytes, decoding);
+        runsBySpec.set(key, found);
+        runs = found;
+        windows = intersect(windows, runWindows(found, text.length));
       }
     }
     const starts = runs && rule.run?.starts ? { runs, chars: rule.run.starts } : void 0;
@@ -4296,7 +4300,10 @@ function runsPay(windows, length) {
   return covered(windows) * RUN_WORTH > length;
 }
 var RUN_MARGIN = 2;
-var finders = /* @__PURE__ */ new WeakMap();
+var finders = /* @__PURE__ */ new Map();
+function runKey(run) {
+  return `${run.min} ${run.chars.flags} ${run.chars.source}`;
+}
 function covered(windows) {
   return windows.reduce((sum, [from, to]) => sum + to - from, 0);
 }
@@ -4312,11 +4319,12 @@ function runWindows(found, length) {
   return windows;
 }
 function findRuns(run, utf8, decoding) {
-  let finder = finders.get(run);
+  const key = runKey(run);
+  let finder = finders.get(key);
   if (!finder) {
     const { runFinder: runFinder2 } = (init_byte_runs(), __toCommonJS(byte_runs_exports));
     finder = runFinder2(run.chars, run.min);
-    finders.set(run, finder);
+    finders.set(key, finder);
   }
   return finder.runs(utf8, decoding);
 }

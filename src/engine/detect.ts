@@ -53,6 +53,8 @@ export function detect(
   };
   const lines = new LazyLines(text);
   const byRule = new Map<string, Match[]>();
+  /** Runs by spec (see runKey): the two key-id rules declare the same run, found once for both. */
+  const runsBySpec = new Map<string, number[]>();
 
   // Rules without context first: their matches are the "key id in the same file" context of the others.
   const ordered = [...rules.filter((rule) => !rule.context), ...rules.filter((rule) => rule.context)];
@@ -65,8 +67,11 @@ export function detect(
       // Run offsets are counted in text units from the bytes, which needs to know how they decoded.
       decoding ??= bytes.length === text.length ? 'byte-per-unit' : isUtf8(bytes) ? 'utf8' : null;
       if (decoding) {
-        runs = findRuns(rule.run, bytes, decoding);
-        windows = intersect(windows, runWindows(runs, text.length));
+        const key = runKey(rule.run);
+        const found = runsBySpec.get(key) ?? findRuns(rule.run, bytes, decoding);
+        runsBySpec.set(key, found);
+        runs = found;
+        windows = intersect(windows, runWindows(found, text.length));
       }
     }
     const starts = runs && rule.run?.starts ? { runs, chars: rule.run.starts } : undefined;
@@ -200,7 +205,13 @@ function runsPay(windows: readonly Window[], length: number): boolean {
 }
 
 const RUN_MARGIN = 2;
-const finders = new WeakMap<RuleRun, RunFinder>();
+/** Finders by spec (see runKey), each a WebAssembly instance with its class's tables. */
+const finders = new Map<string, RunFinder>();
+
+/** What makes two rules' runs the same: their class and their least length. */
+function runKey(run: RuleRun): string {
+  return `${run.min} ${run.chars.flags} ${run.chars.source}`;
+}
 
 function covered(windows: readonly Window[]): number {
   return windows.reduce((sum, [from, to]) => sum + to - from, 0);
@@ -208,8 +219,9 @@ function covered(windows: readonly Window[]): number {
 
 /**
  * Where a rule with a `run` can match: each run with what lies right before and after it (which the
- * pattern's boundaries look at: one character, two units when it is a surrogate pair), overlapping
- * windows merged.
+ * pattern's boundaries look at: one character, two units when it is a surrogate pair, or an escape
+ * such as "\n"), overlapping windows merged. A boundary that may be longer ("%3d" before a key id) keeps
+ * its tail in the rule's class, so that what precedes it is still within the margin.
  */
 function runWindows(found: readonly number[], length: number): Window[] {
   const windows: [number, number][] = [];
@@ -225,12 +237,13 @@ function runWindows(found: readonly number[], length: number): Window[] {
 
 /** The rule's runs in the text: [start, end) offsets, flattened (see RunFinder). */
 function findRuns(run: RuleRun, utf8: Uint8Array, decoding: Decoding): number[] {
-  let finder = finders.get(run);
+  const key = runKey(run);
+  let finder = finders.get(key);
   if (!finder) {
     // loaded on first use: most small scans (a pre-commit hook's) never get here
     const { runFinder } = require('./byte-runs') as typeof import('./byte-runs');
     finder = runFinder(run.chars, run.min);
-    finders.set(run, finder);
+    finders.set(key, finder);
   }
   return finder.runs(utf8, decoding);
 }

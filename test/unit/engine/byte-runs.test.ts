@@ -143,6 +143,38 @@ test('detect finds the same matches with the run shortcut (UTF-8 bytes) as witho
     fc.constant(() => `aws_secret_access_key = ${keys.secret()}`),
     fc.constant(() => `const value = "${keys.secret()}";`),
     fc.constant(() => `id = ${keys.keyId()}`),
+    // key ids (20 of [A-Z0-9acd] in a row, for their escapes) after every boundary their pattern allows
+    fc
+      .tuple(
+        fc.constantFrom(
+          '',
+          '=',
+          '%3D',
+          '%3d',
+          '%2c',
+          '%2C',
+          '%3a',
+          '%26',
+          '%20',
+          '\\n',
+          '\\t',
+          'Q',
+          'a',
+          '9',
+        ),
+        fc.constantFrom(
+          () => keys.keyId(),
+          () => keys.legacyKeyId(),
+          () => keys.keyId('A3TX'),
+          () => keys.tempKeyId(),
+        ),
+        fc.constantFrom('', '%26', 'Z', 'acd', '"'),
+      )
+      .map(
+        ([before, id, after]) =>
+          () =>
+            `key${before}${id()}${after}`,
+      ),
     fc.constant(() => `"secret": "${keys.secret().replace(/\//g, '\\/')}"`),
     fc.constant(() => `url = "https://x.invalid/?aws_secret=${encodeURIComponent(keys.secret())}"`),
     fc.constant(() => `blob = "${keys.secret()}${keys.secret()}"`),
