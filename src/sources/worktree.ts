@@ -39,8 +39,14 @@ const ALWAYS_EXCLUDED = ['**/.git', '**/.git/**'];
 /** What a regex `.` does not match, and so what fast-glob's matcher cannot match in a name. */
 const LINE_BREAK = /[\n\r\u2028\u2029]/;
 
+/**
+ * The only asynchronous step is reading the ignore rules' first files; the listing below is synchronous
+ * (see walkDirectory), and its generators are too: each asynchronous layer an item passed through cost
+ * a promise and a microtask (three layers, ~0.4 µs an item more than one).
+ */
 async function* walkWorktree(options: WorktreeOptions): AsyncGenerator<SourceItem> {
-  for await (const entry of listEntries(options)) yield itemOf(entry, options);
+  const ignores = options.gitignore ? await GitIgnore.forDirectory(options.root) : undefined;
+  for (const entry of listEntries(options, ignores)) yield itemOf(entry, options);
 }
 
 interface Entry {
@@ -58,8 +64,7 @@ interface RawName {
   readonly dirent: fs.Dirent<Buffer>;
 }
 
-async function* listEntries(options: WorktreeOptions): AsyncGenerator<Entry> {
-  const ignores = options.gitignore ? await GitIgnore.forDirectory(options.root) : undefined;
+function* listEntries(options: WorktreeOptions, ignores: GitIgnore | undefined): Generator<Entry> {
   const included = options.include.length > 0 ? picomatch([...options.include], { dot: true }) : () => true;
   const excluded = picomatch([...ALWAYS_EXCLUDED, ...options.exclude], { dot: true });
   const wanted = (entry: Entry) =>
@@ -83,13 +88,13 @@ async function* listEntries(options: WorktreeOptions): AsyncGenerator<Entry> {
   }
 }
 
-async function* walkDirectory(
+function* walkDirectory(
   target: string,
   options: WorktreeOptions,
   ignores: GitIgnore | undefined,
   wanted: (entry: Entry) => boolean,
   globs: { patterns: string[]; ignore: string[] } = { patterns: ['**'], ignore: ALWAYS_EXCLUDED },
-): AsyncGenerator<Entry> {
+): Generator<Entry> {
   const unreadableDirs: Entry[] = [];
   const lineBreakNames: fs.Dirent[] = [];
   const rawNames: RawName[] = [];
