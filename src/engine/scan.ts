@@ -106,7 +106,6 @@ export async function scan(
   };
   const found: Finding[] = [];
   const warnings: ScanWarning[] = [];
-  const seenPaths = new Set<string>();
   const seenSecrets = new Set<string>();
   /** Files merged since the last progress call, and the last one's entry. */
   let unreported = 0;
@@ -141,10 +140,6 @@ export async function scan(
       return;
     }
     const provenance = (entry.item as FileItem | LoadItem).provenance;
-    if (provenance.kind === 'worktree') {
-      if (seenPaths.has(provenance.path)) return; // overlapping targets, e.g. `scan . src`
-      seenPaths.add(provenance.path);
-    }
     const scanned =
       outcome.kind === 'file'
         ? scanFileModule().scanFile(outcome, ruleSet, filters, options.all === true)

@@ -46,7 +46,16 @@ const LINE_BREAK = /[\n\r\u2028\u2029]/;
  */
 async function* walkWorktree(options: WorktreeOptions): AsyncGenerator<SourceItem> {
   const ignores = options.gitignore ? await GitIgnore.forDirectory(options.root) : undefined;
-  for (const entry of listEntries(options, ignores)) yield itemOf(entry, options);
+  // Overlapping targets (`scan . src`) list some paths twice: each is yielded once, where it is first
+  // listed. One target lists each path once, and is spared a set of every path.
+  const seen = options.targets.length > 1 ? new Set<string>() : undefined;
+  for (const entry of listEntries(options, ignores)) {
+    if (seen) {
+      if (seen.has(entry.relative)) continue;
+      seen.add(entry.relative);
+    }
+    yield itemOf(entry, options);
+  }
 }
 
 interface Entry {
