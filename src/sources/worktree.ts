@@ -42,7 +42,8 @@ const LINE_BREAK = /[\n\r\u2028\u2029]/;
 /**
  * The only asynchronous step is reading the ignore rules' first files; the listing below is synchronous
  * (see walkDirectory), and its generators are too: each asynchronous layer an item passed through cost
- * a promise and a microtask (three layers, ~0.4 µs an item more than one).
+ * a promise and a microtask (three layers took ~0.25 µs an item more than one, measured alone; the scan
+ * of 100,000 small files took ~7 % less with one).
  */
 async function* walkWorktree(options: WorktreeOptions): AsyncGenerator<SourceItem> {
   const ignores = options.gitignore ? await GitIgnore.forDirectory(options.root) : undefined;
