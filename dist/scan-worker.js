@@ -4130,7 +4130,9 @@ var LineIndex = class {
 // src/engine/shortcuts.ts
 var WORTH_BYTES = 1024 * 1024;
 var seen = 0;
+var BYTE_SHORTCUTS = typeof globalThis.WebAssembly === "object";
 function shortcutsPay(bytes) {
+  if (!BYTE_SHORTCUTS) return false;
   if (seen < WORTH_BYTES) seen += bytes;
   return seen >= WORTH_BYTES;
 }
@@ -4184,7 +4186,7 @@ var LazyLines = class {
   }
 };
 function detect(text, rules, utf8, always = false, keywords) {
-  const bytes = utf8 && (always || keywords !== void 0 || shortcutsPay(utf8.length)) ? utf8 : void 0;
+  const bytes = utf8 && BYTE_SHORTCUTS && (always || keywords !== void 0 || shortcutsPay(utf8.length)) ? utf8 : void 0;
   const hasKeyword = keywords ?? keywordsIn(text, rules, bytes);
   let decoding = bytes === void 0 ? null : void 0;
   const suppressed = {};

@@ -4,7 +4,7 @@ import type { Decoding, RunFinder } from './byte-runs';
 import { shannonEntropy } from './entropy';
 import { type KeywordTest, keywordsIn, nearbyPrefixes } from './keywords';
 import { LineIndex } from './line-index';
-import { shortcutsPay } from './shortcuts';
+import { BYTE_SHORTCUTS, shortcutsPay } from './shortcuts';
 import { unescapeSecret } from './unescape';
 import { matchesWithinLine } from './within-line';
 
@@ -44,7 +44,10 @@ export function detect(
   always = false,
   keywords?: KeywordTest,
 ): Detection {
-  const bytes = utf8 && (always || keywords !== undefined || shortcutsPay(utf8.length)) ? utf8 : undefined;
+  const bytes =
+    utf8 && BYTE_SHORTCUTS && (always || keywords !== undefined || shortcutsPay(utf8.length))
+      ? utf8
+      : undefined;
   const hasKeyword = keywords ?? keywordsIn(text, rules, bytes);
   let decoding: Decoding | undefined | null = bytes === undefined ? null : undefined; // null: no runs
   const suppressed: Record<string, number> = {};
