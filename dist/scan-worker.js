@@ -1922,11 +1922,11 @@ function instantiate(module2, names) {
   const globals = Object.fromEntries(names.map((name) => [name, exports2[name]]));
   return { memory, globals, scan: exports2.scan };
 }
-function inBlocks(bytes, block, scan) {
-  for (let start = 0; start < bytes.length; start += block.length) {
-    const length = Math.min(block.length, bytes.length - start);
-    block.set(bytes.subarray(start, start + length));
-    if (scan(length)) return;
+function inBlocks(bytes, block, scan, overlap = 0) {
+  for (let start = 0; start < bytes.length; start += BLOCK) {
+    const end = Math.min(bytes.length, start + BLOCK + overlap);
+    block.set(bytes.subarray(start, end));
+    if (scan(Math.min(BLOCK, bytes.length - start), end - start)) return;
   }
 }
 function compile(bytes) {
@@ -1963,15 +1963,12 @@ var init_wasm = __esm({
       i32Add: 106,
       i32Sub: 107,
       i32Shl: 116,
-      i32ShrU: 118,
-      i32GtU: 75,
       select: 27,
       i64And: 131,
       i64Or: 132,
       i64Shl: 134,
       i32LtU: 73,
       i32Eq: 70,
-      i32Ne: 71,
       i32Clz: 103,
       i32Ctz: 104,
       i32Popcnt: 105,
@@ -1985,7 +1982,6 @@ var init_wasm = __esm({
       /** i8x16.shuffle: lanes 0-15 pick from the first operand, 16-31 from the second. */
       shuffle: (lanes) => [SIMD, 13, ...lanes],
       swizzle: [SIMD, 14],
-      i8x16Splat: [SIMD, 15],
       and: [SIMD, 78],
       or: [SIMD, 80],
       anyTrue: [SIMD, 83],
@@ -2043,12 +2039,11 @@ function byteKeywordScanner(keywords) {
   return {
     found(bytes) {
       hits.value = 0n;
-      for (let start = 0; start < bytes.length; start += BLOCK) {
-        const to = Math.min(bytes.length, start + BLOCK + longest - 1);
-        text.set(bytes.subarray(start, to));
-        instance.scan(Math.min(BLOCK, bytes.length - start), to - start, initParameter, longest);
-        if ((BigInt.asUintN(64, hits.value) & allFinals) === allFinals) break;
-      }
+      const scan = (starts, to) => {
+        instance.scan(starts, to, initParameter, longest);
+        return (BigInt.asUintN(64, hits.value) & allFinals) === allFinals;
+      };
+      inBlocks(bytes, text, scan, longest - 1);
       const seen2 = BigInt.asUintN(64, hits.value);
       return new Set(unique.filter((_, index) => (seen2 & finals[index]) !== 0n));
     }

@@ -3,6 +3,7 @@ import {
   compile,
   I32,
   I64,
+  inBlocks,
   instantiate,
   type ModuleSpec,
   moduleBytes,
@@ -113,12 +114,11 @@ export function byteKeywordScanner(keywords: readonly string[]): ByteKeywordScan
   return {
     found(bytes) {
       hits.value = 0n;
-      for (let start = 0; start < bytes.length; start += BLOCK) {
-        const to = Math.min(bytes.length, start + BLOCK + longest - 1);
-        text.set(bytes.subarray(start, to));
-        instance.scan(Math.min(BLOCK, bytes.length - start), to - start, initParameter, longest);
-        if ((BigInt.asUintN(64, hits.value) & allFinals) === allFinals) break; // all found
-      }
+      const scan = (starts: number, to: number) => {
+        instance.scan(starts, to, initParameter, longest);
+        return (BigInt.asUintN(64, hits.value) & allFinals) === allFinals; // all found: stop
+      };
+      inBlocks(bytes, text, scan, longest - 1);
       const seen = BigInt.asUintN(64, hits.value);
       return new Set(unique.filter((_, index) => (seen & (finals[index] as bigint)) !== 0n));
     },

@@ -31,15 +31,12 @@ export const op = {
   i32Add: 0x6a,
   i32Sub: 0x6b,
   i32Shl: 0x74,
-  i32ShrU: 0x76,
-  i32GtU: 0x4b,
   select: 0x1b,
   i64And: 0x83,
   i64Or: 0x84,
   i64Shl: 0x86,
   i32LtU: 0x49,
   i32Eq: 0x46,
-  i32Ne: 0x47,
   i32Clz: 0x67,
   i32Ctz: 0x68,
   i32Popcnt: 0x69,
@@ -58,7 +55,6 @@ export const simd = {
   /** i8x16.shuffle: lanes 0-15 pick from the first operand, 16-31 from the second. */
   shuffle: (lanes: readonly number[]) => [SIMD, 0x0d, ...lanes],
   swizzle: [SIMD, 0x0e],
-  i8x16Splat: [SIMD, 0x0f],
   and: [SIMD, 0x4e],
   or: [SIMD, 0x50],
   anyTrue: [SIMD, 0x53],
@@ -173,14 +169,21 @@ export function instantiate(module: object, names: readonly string[]): Instance 
 export const BLOCK = 64 * 1024;
 
 /**
- * Feeds `bytes` to a scanner through `block`, its input area in the instance's memory: copies one block
- * at a time and calls `scan` with the block's length, until the bytes end or `scan` returns true (done).
+ * Feeds `bytes` to a scanner through `block`, its input area in the instance's memory: copies BLOCK bytes
+ * at a time, each with the `overlap` bytes after it (for a scanner whose matches start in a block and may
+ * end in the next; `block` must hold them), and calls `scan` with the block's own length and the bytes
+ * copied, until the bytes end or `scan` returns true (done).
  */
-export function inBlocks(bytes: Uint8Array, block: Uint8Array, scan: (length: number) => boolean): void {
-  for (let start = 0; start < bytes.length; start += block.length) {
-    const length = Math.min(block.length, bytes.length - start);
-    block.set(bytes.subarray(start, start + length));
-    if (scan(length)) return;
+export function inBlocks(
+  bytes: Uint8Array,
+  block: Uint8Array,
+  scan: (length: number, copied: number) => boolean,
+  overlap = 0,
+): void {
+  for (let start = 0; start < bytes.length; start += BLOCK) {
+    const end = Math.min(bytes.length, start + BLOCK + overlap);
+    block.set(bytes.subarray(start, end));
+    if (scan(Math.min(BLOCK, bytes.length - start), end - start)) return;
   }
 }
 
