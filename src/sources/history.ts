@@ -11,7 +11,7 @@ import { ancestors, type BrokenObject, brokenItems, brokenObject, oldestFirst } 
 import { readBlobItem } from './read-blob';
 import type { LoadItem, Source, SourceItem } from './source';
 import { TreeGraph } from './tree-graph';
-import { EntryStack, NO_CHILD, TreePath, TreeReuse } from './tree-reuse';
+import { EntryStack, NO_CHILD, TreePath, TreeReuse, wordsOf } from './tree-reuse';
 
 /**
  * The history source, for one-off sweeps: every commit reachable from every ref (or the `--ref`s named),
@@ -263,18 +263,19 @@ function newBlobs(
     return;
   }
   const view = OidTable.viewOf(data);
-  const reuse = at.last ? new TreeReuse(at.last) : undefined;
+  const words = wordsOf(view);
+  const reuse = at.last ? new TreeReuse(at.last, view, words) : undefined;
   const { stack } = state;
   const bottom = stack.top;
   let offset = 0;
   let malformed = false;
   while (offset < data.length) {
-    const same = reuse ? reuse.match(view, offset) : -1;
-    if (same >= 0) {
-      const old = (reuse as TreeReuse).old.entries;
-      offset += (old[2 * same + 1] as number) - (same > 0 ? (old[2 * same - 1] as number) : 0);
-      stack.push(old[2 * same] as number, offset);
-      continue;
+    if (reuse) {
+      const after = reuse.takeOver(offset, stack);
+      if (after !== offset) {
+        offset = after;
+        continue;
+      }
     }
     // A byte loop over the mode (5 or 6 digits), Buffer.indexOf over the name: measured on the bench
     // history's trees, a call per name beat a byte loop over it by a third.
@@ -317,7 +318,7 @@ function newBlobs(
   const entries = stack.popFrom(bottom, at.last?.entries);
   graph.setChildren(number, entries, 2, NO_CHILD);
   // A tree that did not parse to its end is not compared against: its entries do not cover its bytes.
-  if (!malformed) at.last = { view, entries };
+  if (!malformed) at.last = { view, words, entries };
 }
 
 async function* unreachableItems(

@@ -1,5 +1,13 @@
 import fc from 'fast-check';
-import { EntryStack, NO_CHILD, type ReadTree, TreePath, TreeReuse } from '../../../src/sources/tree-reuse';
+import {
+  commonRun,
+  EntryStack,
+  NO_CHILD,
+  type ReadTree,
+  TreePath,
+  TreeReuse,
+  wordsOf,
+} from '../../../src/sources/tree-reuse';
 
 /** One tree entry as git writes it: "<mode> <name>\0<20-byte id>". */
 interface Entry {
@@ -25,10 +33,19 @@ function treeOf(entries: readonly Entry[]): { data: Buffer; ends: number[] } {
   return { data: Buffer.concat(parts), ends };
 }
 
-function readTree(entries: readonly Entry[]): ReadTree {
+/** A tree's bytes at `shift` bytes past a multiple of 4 in a larger buffer (wordsOf needs 0). */
+function placed(data: Buffer, shift: number): DataView {
+  const buffer = new ArrayBuffer(data.length + 8);
+  new Uint8Array(buffer).set(data, shift);
+  return new DataView(buffer, shift, data.length);
+}
+
+function readTree(entries: readonly Entry[], shift = 0): ReadTree {
   const { data, ends } = treeOf(entries);
+  const view = placed(data, shift);
   return {
-    view: new DataView(data.buffer, data.byteOffset, data.byteLength),
+    view,
+    words: wordsOf(view),
     entries: Int32Array.from(entries.flatMap((entry, k) => [entry.id, ends[k] as number])),
   };
 }
@@ -42,13 +59,13 @@ const entryArb: fc.Arbitrary<Entry> = fc.record({
 
 /** Walks `next` entry by entry with a TreeReuse on `old`, as the history walk does. */
 function walk(old: readonly Entry[], next: readonly Entry[]): number[] {
-  const reuse = new TreeReuse(readTree(old));
   const { data, ends } = treeOf(next);
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const reuse = new TreeReuse(readTree(old), view, wordsOf(view));
   const matched: number[] = [];
   let offset = 0;
   for (const end of ends) {
-    matched.push(reuse.match(view, offset));
+    matched.push(reuse.match(offset));
     offset = end;
   }
   return matched;
@@ -104,6 +121,163 @@ describe('TreeReuse', () => {
   });
 });
 
+/**
+ * Walks `next` as the history walk does: old entries taken over where `takeOver` can, the others parsed
+ * (here: their id and end from the test's own list). Returns the entries collected, in
+ * ReadTree.entries' layout, and how many times `takeOver` was asked.
+ */
+function walkTakingOver(
+  old: readonly Entry[],
+  next: readonly Entry[],
+  oldShift: number,
+  newShift: number,
+): { entries: number[]; asked: number } {
+  const { data, ends } = treeOf(next);
+  const view = placed(data, newShift);
+  const reuse = new TreeReuse(readTree(old, oldShift), view, wordsOf(view));
+  const stack = new EntryStack();
+  let offset = 0;
+  let asked = 0;
+  while (offset < data.length) {
+    asked++;
+    const after = reuse.takeOver(offset, stack);
+    if (after !== offset) {
+      offset = after;
+      continue;
+    }
+    const k = ends.indexOf(offset) + 1; // the entry starting at `offset`
+    stack.push((next[k] as Entry).id, ends[k] as number);
+    offset = ends[k] as number;
+  }
+  return { entries: [...stack.popFrom(0)], asked };
+}
+
+const editArb = fc.record({
+  kind: fc.constantFrom('modify', 'add', 'remove'),
+  at: fc.nat(),
+  entry: entryArb,
+});
+
+function edited(
+  old: readonly Entry[],
+  edits: readonly { kind: string; at: number; entry: Entry }[],
+): Entry[] {
+  const next = [...old];
+  edits.forEach((edit, n) => {
+    const at = next.length === 0 ? 0 : edit.at % next.length;
+    // ids 41+ no old entry has: an edited entry cannot match by chance
+    if (edit.kind === 'modify' && next.length > 0) next[at] = { ...(next[at] as Entry), id: 41 + n };
+    if (edit.kind === 'add') next.splice(at, 0, { ...edit.entry, id: 41 + n });
+    if (edit.kind === 'remove') next.splice(at, 1);
+  });
+  return next;
+}
+
+describe('TreeReuse.takeOver', () => {
+  it("collects the new tree's entries exactly, whatever changed and wherever the bytes lie", () => {
+    fc.assert(
+      fc.property(
+        fc.array(entryArb, { maxLength: 60 }),
+        fc.array(editArb, { maxLength: 4 }),
+        fc.integer({ min: 0, max: 3 }),
+        fc.integer({ min: 0, max: 3 }),
+        (old, edits, oldShift, newShift) => {
+          const next = edited(old, edits);
+          const { ends } = treeOf(next);
+          const expected = next.flatMap((entry, k) => [entry.id, ends[k] as number]);
+          expect(walkTakingOver(old, next, oldShift, newShift).entries).toEqual(expected);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('moves the ends of a long run after an added or removed entry', () => {
+    const old = Array.from({ length: 40 }, (_, k) => ({ mode: '100644', name: `file-${k}`, id: k }));
+    const added = { mode: '40000', name: 'dir', id: 99 };
+    const cases = [
+      { next: old.slice(1), asked: 1 }, // the first entry removed: the rest in one run
+      { next: [added, ...old], asked: 2 }, // the new entry parsed, then the old ones in one run
+      { next: [...old.slice(0, 5), added, ...old.slice(5)], asked: 3 },
+    ];
+    for (const { next, asked } of cases) {
+      const { ends } = treeOf(next);
+      const expected = next.flatMap((entry, k) => [entry.id, ends[k] as number]);
+      expect(walkTakingOver(old, next, 0, 0)).toEqual({ entries: expected, asked });
+    }
+  });
+
+  it('measures the bytes two trees have in common from two offsets, by words or not', () => {
+    // two letters: words read from the wrong place would often look the same
+    const bytesArb = fc
+      .uint8Array({ minLength: 0, maxLength: 48 })
+      .map((bytes) => bytes.map((b) => 97 + (b % 2)));
+    fc.assert(
+      fc.property(
+        bytesArb,
+        bytesArb,
+        fc.nat(),
+        fc.nat(),
+        fc.integer({ min: 0, max: 3 }),
+        fc.integer({ min: 0, max: 3 }),
+        (a, b, aFrom, bFrom, aShift, bShift) => {
+          const from = a.length === 0 ? 0 : aFrom % (a.length + 1);
+          const at = b.length === 0 ? 0 : bFrom % (b.length + 1);
+          const limit = Math.min(a.length - from, b.length - at);
+          let expected = 0;
+          while (expected < limit && a[from + expected] === b[at + expected]) expected++;
+          const old = placed(Buffer.from(a), aShift);
+          const view = placed(Buffer.from(b), bShift);
+          const tree: ReadTree = { view: old, words: wordsOf(old), entries: new Int32Array(0) };
+          expect(commonRun(tree, from, view, wordsOf(view), at, limit)).toBe(expected);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('measures a long common run between offsets that are not as far from a word start', () => {
+    const bytesArb = fc
+      .uint8Array({ minLength: 1, maxLength: 64 })
+      .map((bytes) => bytes.map((b) => 97 + (b % 2)));
+    fc.assert(
+      fc.property(bytesArb, fc.integer({ min: 0, max: 7 }), fc.nat(), fc.nat(), (a, junk, flip, start) => {
+        // b: `junk` bytes, then a with one byte changed; both start on a word (wordsOf gives words)
+        const b = Buffer.concat([Buffer.alloc(junk, 97), Buffer.from(a)]);
+        const changed = junk + (flip % a.length);
+        b[changed] = (b[changed] as number) === 97 ? 98 : 97;
+        const from = start % a.length;
+        const at = from + junk;
+        const old = placed(Buffer.from(a), 0);
+        const view = placed(b, 0);
+        const tree: ReadTree = { view: old, words: wordsOf(old), entries: new Int32Array(0) };
+        const limit = a.length - from;
+        expect(commonRun(tree, from, view, wordsOf(view), at, limit)).toBe(
+          changed >= at ? changed - at : limit,
+        );
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('takes over a tree changed in one place in two runs, before and after the change', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(entryArb, { minLength: 2, maxLength: 60, selector: (e) => e.name }),
+        editArb,
+        fc.integer({ min: 0, max: 3 }),
+        (old, edit, shift) => {
+          const next = edited(old, [edit]);
+          const { asked } = walkTakingOver(old, next, shift, shift);
+          // at most: the run before, the changed entry (asked, then parsed), the run after
+          expect(asked).toBeLessThanOrEqual(edit.kind === 'remove' ? 2 : 3);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
 describe('EntryStack', () => {
   it("gives each tree its own entries while its subtrees' are collected above them", () => {
     const stack = new EntryStack();
@@ -134,6 +308,11 @@ describe('EntryStack', () => {
     expect([...other]).toEqual([3, 33]);
     expect([...replaced]).toEqual([1, 11, ~2, 22]);
     expect(stack.top).toBe(0);
+    // a long one (copied natively rather than by a loop)
+    const long = new Int32Array(200);
+    for (let k = 0; k < 100; k++) stack.push(k, 1000 + k);
+    expect(stack.popFrom(0, long)).toBe(long);
+    expect([...long]).toEqual(Array.from({ length: 100 }, (_, k) => [k, 1000 + k]).flat());
   });
 });
 
