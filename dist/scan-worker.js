@@ -2439,10 +2439,10 @@ function applyDelta(base, delta) {
       let offset = 0;
       let size = 0;
       for (let bit = 0; bit < 4; bit++) {
-        if (op2 & 1 << bit) offset += byteAt(delta, i++) * 2 ** (8 * bit);
+        if (op2 & 1 << bit) offset += byteAt(delta, i++) * PLACE[bit];
       }
       for (let bit = 0; bit < 3; bit++) {
-        if (op2 & 16 << bit) size += byteAt(delta, i++) * 2 ** (8 * bit);
+        if (op2 & 16 << bit) size += byteAt(delta, i++) * PLACE[bit];
       }
       if (size === 0) size = 65536;
       if (offset + size > base.length)
@@ -2475,11 +2475,13 @@ function applyDelta(base, delta) {
 function readSize(delta, at) {
   let value = 0;
   let shift = 0;
+  let place = 1;
   let i = at;
   for (; ; ) {
     const byte = byteAt(delta, i++);
-    value += (byte & 127) * 2 ** shift;
+    value += (byte & 127) * place;
     shift += 7;
+    place *= 128;
     if (!(byte & 128)) break;
     if (shift > 49) throw new DeltaProblem("delta header size is too large");
   }
@@ -2490,12 +2492,13 @@ function byteAt(delta, i) {
   if (byte === void 0) throw new DeltaProblem("delta ends inside an instruction");
   return byte;
 }
-var import_node_buffer2, MAX_LENGTH, DeltaProblem;
+var import_node_buffer2, MAX_LENGTH, PLACE, DeltaProblem;
 var init_delta = __esm({
   "src/git/odb/delta.ts"() {
     "use strict";
     import_node_buffer2 = require("node:buffer");
     MAX_LENGTH = import_node_buffer2.constants.MAX_LENGTH;
+    PLACE = [1, 256, 65536, 16777216];
     DeltaProblem = class extends Error {
     };
   }
