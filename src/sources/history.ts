@@ -61,8 +61,11 @@ export function historySource(repo: Repository, trees: Trees, options: HistoryOp
   // unreachable blobs can change while the refs stay the same.
   let snapshotKey: string | undefined;
   let replay: SweepSnapshot | undefined;
+  // Only a sweep that will be snapshotted records its items: kept to the end, the 20,000 load items of
+  // the bench history were copied by every scavenge until promoted, and then marked, for nothing.
   const recorded: SnapshotItem[] = [];
   const record = (items: SourceItem[]): SourceItem[] => {
+    if (snapshotKey === undefined) return items;
     for (const item of items) {
       if (item.kind === 'skip') recorded.push(item);
       else if (item.kind === 'load' && item.provenance.kind === 'history')
@@ -129,7 +132,7 @@ export function historySource(repo: Repository, trees: Trees, options: HistoryOp
             yield { kind: 'cached', provenance, clean };
             continue;
           }
-          recorded.push({ kind: 'load', provenance });
+          if (snapshotKey !== undefined) recorded.push({ kind: 'load', provenance });
           yield loadItem(blob.oid, provenance);
         }
       }
