@@ -2875,7 +2875,7 @@ var init_read_regular_file = __esm({
 function uint32At(buf, at) {
   return buf[at] * 16777216 + (buf[at + 1] << 16 | buf[at + 2] << 8 | buf[at + 3]);
 }
-var V2_MAGIC, FANOUT_BYTES, TRAILER_BYTES, PackIndex;
+var V2_MAGIC, FANOUT_BYTES, TRAILER_BYTES, HEADS_AFTER, PackIndex;
 var init_pack_index = __esm({
   "src/git/odb/pack-index.ts"() {
     "use strict";
@@ -2883,6 +2883,7 @@ var init_pack_index = __esm({
     V2_MAGIC = 4285812579;
     FANOUT_BYTES = 256 * 4;
     TRAILER_BYTES = 2 * OID_BYTES;
+    HEADS_AFTER = 256;
     PackIndex = class _PackIndex {
       constructor(buf, fanout, count, version, largeOffsets) {
         this.buf = buf;
@@ -2899,6 +2900,9 @@ var init_pack_index = __esm({
       largeOffsets;
       /** The pack's trailing checksum as the index recorded it; the pack must end with the same bytes. */
       packChecksum;
+      /** Every id's first four bytes, by position, once `find` has been called HEADS_AFTER times. */
+      heads;
+      finds = 0;
       /** `name` is used in error messages only. */
       static parse(buf, name) {
         const version = buf.length >= 8 && buf.readUInt32BE(0) === V2_MAGIC ? buf.readUInt32BE(4) : 1;
@@ -2924,22 +2928,53 @@ var init_pack_index = __esm({
           throw fail(`file is ${buf.length} bytes, which does not fit its ${count} objects`);
         return new _PackIndex(buf, fanout, count, version, extra / 8);
       }
-      /** The position of `oid` (20 bytes) in the index, or -1. */
+      /**
+       * The position of `oid` (20 bytes) in the index, or -1. The ids' first four bytes are compared as a
+       * number, from `heads` once there is one; only on a tie are the rest compared.
+       */
       find(oid) {
         const first = oid[0];
         let lo = first === 0 ? 0 : this.fanout[first - 1];
         let hi = this.fanout[first];
         const head = oid.readUInt32BE(0);
+        const heads = this.heads ?? this.countFind();
         while (lo < hi) {
           const mid = lo + hi >>> 1;
-          const at = this.oidStart(mid);
-          const word = this.buf.readUInt32BE(at);
-          const order2 = word !== head ? word - head : this.buf.compare(oid, 4, OID_BYTES, at + 4, at + OID_BYTES);
-          if (order2 === 0) return mid;
-          if (order2 < 0) lo = mid + 1;
+          const word = heads !== void 0 ? heads[mid] : this.buf.readUInt32BE(this.oidStart(mid));
+          if (word === head) return this.findTied(oid, head, mid, lo, hi);
+          if (word < head) lo = mid + 1;
           else hi = mid;
         }
         return -1;
+      }
+      /** `find` once the id at `mid` starts as `oid` does: ids sharing their first four bytes lie together. */
+      findTied(oid, head, mid, lo, hi) {
+        for (let p = mid; p >= lo && this.headAt(p) === head; p--) if (this.endsAs(oid, p)) return p;
+        for (let p = mid + 1; p < hi && this.headAt(p) === head; p++) if (this.endsAs(oid, p)) return p;
+        return -1;
+      }
+      headAt(position) {
+        return this.heads !== void 0 ? this.heads[position] : this.buf.readUInt32BE(this.oidStart(position));
+      }
+      /** Whether the id at `position` ends as `oid` does (a loop: a `Buffer#compare` call costs ~65 ns). */
+      endsAs(oid, position) {
+        const { buf } = this;
+        const at = this.oidStart(position);
+        for (let i = 4; i < OID_BYTES; i++) if (buf[at + i] !== oid[i]) return false;
+        return true;
+      }
+      /**
+       * Counts lookups up to HEADS_AFTER, then makes `heads`: every id's first four bytes in one typed array
+       * (~0.4 MB for 100,000 ids, against the ids' 2 MB), which a binary search reads faster than the
+       * file's bytes. `staged` or a replayed sweep looks up a few dozen ids, for which making it would cost
+       * more than it saves (~2 ms cold).
+       */
+      countFind() {
+        if (++this.finds < HEADS_AFTER) return void 0;
+        const heads = new Uint32Array(this.count);
+        for (let p = 0; p < this.count; p++) heads[p] = this.buf.readUInt32BE(this.oidStart(p));
+        this.heads = heads;
+        return heads;
       }
       oidAt(position) {
         const at = this.oidStart(position);
@@ -3146,6 +3181,12 @@ var init_pack_file = __esm({
       sortedOffsets;
       /** Index position of the entry at each rank in `sortedOffsets`. */
       positionsByRank;
+      /**
+       * The rank of the entry at each index position (the inverse of `positionsByRank`): an object found in
+       * the index by id knows its rank without a binary search of the ~1 MB of sorted offsets (a delta base
+       * known only by its offset still searches). The history walk's main thread: ~25 ms less CPU.
+       */
+      ranksByPosition;
       /** Type code (1-4) of the object at each rank once known (0 before), so `info` walks a chain once. */
       typesByRank;
       scratch = Buffer.allocUnsafe(0);
@@ -3206,7 +3247,7 @@ var init_pack_file = __esm({
           const read2 = this.entryBeforeSorting(offset, maxSize, position);
           if (read2 !== FALL_BACK) return read2;
         }
-        const rank = this.rankOf(offset);
+        const rank = this.rankOf(offset, position);
         const length = this.endOf(rank) - offset;
         if (length > SCRATCH_LIMIT && maxSize !== Number.POSITIVE_INFINITY) {
           const head = this.parseHeader(this.readRange(offset, Math.min(length, MAX_ENTRY_HEADER), true), offset);
@@ -3288,10 +3329,13 @@ var init_pack_file = __esm({
         const rank = this.findRank(offset);
         return rank === void 0 ? void 0 : PACK_TYPES[this.typesByRank[rank]];
       }
-      /** Remembers a type for `knownType`; not before the offsets are sorted (it would sort them). */
-      rememberType(offset, type) {
+      /**
+       * Remembers a type for `knownType`; not before the offsets are sorted (it would sort them).
+       * `position`: the entry's position in the index, when known.
+       */
+      rememberType(offset, type, position) {
         if (this.sortedOffsets === void 0) return;
-        const rank = this.findRank(offset);
+        const rank = this.findRank(offset, position);
         if (rank !== void 0) this.typesByRank[rank] = PACK_TYPES.indexOf(type);
       }
       /** The id of the entry at `offset`, for error messages; undefined when no entry starts there. */
@@ -3312,16 +3356,23 @@ var init_pack_file = __esm({
       damage(problem, cause) {
         return new Damage(this.name, problem + this.note, cause);
       }
-      /** The rank of the entry at `offset` among the pack's entries in offset order, or undefined. */
-      findRank(offset) {
+      /**
+       * The rank of the entry at `offset` among the pack's entries in offset order, or undefined.
+       * `position`: the entry's position in the index, if the caller knows it (checked, not trusted).
+       */
+      findRank(offset, position) {
         const sorted = this.sortedOffsets ?? this.sortOffsets();
+        if (position !== void 0) {
+          const known = this.ranksByPosition[position];
+          if (known !== void 0 && sorted[known] === offset) return known;
+        }
         const rank = lowerBound(sorted, offset);
         return sorted[rank] === offset ? rank : void 0;
       }
       /** Like `findRank`, but no entry at `offset` (or an unusable pack) is damage. */
-      rankOf(offset) {
+      rankOf(offset, position) {
         if (this.unusable !== void 0) throw this.damage(this.unusable);
-        const rank = this.findRank(offset);
+        const rank = this.findRank(offset, position);
         if (rank === void 0) throw this.damage(`no entry of the index starts at offset ${offset}`);
         if (offset < HEADER_BYTES || offset >= this.fileSize - TRAILER_BYTES2)
           throw this.damage(`entry at offset ${offset} lies outside the ${this.fileSize}-byte file (truncated?)`);
@@ -3371,6 +3422,9 @@ var init_pack_file = __esm({
         const { sorted, positions } = readReverseIndex(this.revPath, this.index) ?? this.packOrder();
         this.sortedOffsets = sorted;
         this.positionsByRank = positions;
+        const ranks = new Uint32Array(positions.length);
+        for (let rank = 0; rank < positions.length; rank++) ranks[positions[rank]] = rank;
+        this.ranksByPosition = ranks;
         this.typesByRank = new Uint8Array(this.index.count);
         return sorted;
       }
@@ -3695,7 +3749,7 @@ var init_store = __esm({
           }
           base = { type: base.type, data };
           if (i > 0) this.cache.set(this.cacheKey(delta.location), base);
-          this.packAt(delta.location).rememberType(delta.location.offset, base.type);
+          this.packAt(delta.location).rememberType(delta.location.offset, base.type, delta.location.position);
         }
         return base;
       }

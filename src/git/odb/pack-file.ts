@@ -78,6 +78,12 @@ export class PackFile {
   private sortedOffsets: Float64Array | undefined;
   /** Index position of the entry at each rank in `sortedOffsets`. */
   private positionsByRank: Uint32Array | undefined;
+  /**
+   * The rank of the entry at each index position (the inverse of `positionsByRank`): an object found in
+   * the index by id knows its rank without a binary search of the ~1 MB of sorted offsets (a delta base
+   * known only by its offset still searches). The history walk's main thread: ~25 ms less CPU.
+   */
+  private ranksByPosition: Uint32Array | undefined;
   /** Type code (1-4) of the object at each rank once known (0 before), so `info` walks a chain once. */
   private typesByRank: Uint8Array | undefined;
   private scratch = Buffer.allocUnsafe(0);
@@ -158,7 +164,7 @@ export class PackFile {
       const read = this.entryBeforeSorting(offset, maxSize, position);
       if (read !== FALL_BACK) return read;
     }
-    const rank = this.rankOf(offset);
+    const rank = this.rankOf(offset, position);
     const length = this.endOf(rank) - offset;
     if (length > SCRATCH_LIMIT && maxSize !== Number.POSITIVE_INFINITY) {
       const head = this.parseHeader(this.readRange(offset, Math.min(length, MAX_ENTRY_HEADER), true), offset);
@@ -254,10 +260,13 @@ export class PackFile {
     return rank === undefined ? undefined : PACK_TYPES[(this.typesByRank as Uint8Array)[rank] as number];
   }
 
-  /** Remembers a type for `knownType`; not before the offsets are sorted (it would sort them). */
-  rememberType(offset: number, type: ObjectType): void {
+  /**
+   * Remembers a type for `knownType`; not before the offsets are sorted (it would sort them).
+   * `position`: the entry's position in the index, when known.
+   */
+  rememberType(offset: number, type: ObjectType, position?: number): void {
     if (this.sortedOffsets === undefined) return;
-    const rank = this.findRank(offset);
+    const rank = this.findRank(offset, position);
     if (rank !== undefined) (this.typesByRank as Uint8Array)[rank] = PACK_TYPES.indexOf(type);
   }
 
@@ -285,17 +294,24 @@ export class PackFile {
     return new Damage(this.name, problem + this.note, cause);
   }
 
-  /** The rank of the entry at `offset` among the pack's entries in offset order, or undefined. */
-  private findRank(offset: number): number | undefined {
+  /**
+   * The rank of the entry at `offset` among the pack's entries in offset order, or undefined.
+   * `position`: the entry's position in the index, if the caller knows it (checked, not trusted).
+   */
+  private findRank(offset: number, position?: number): number | undefined {
     const sorted = this.sortedOffsets ?? this.sortOffsets();
+    if (position !== undefined) {
+      const known = (this.ranksByPosition as Uint32Array)[position];
+      if (known !== undefined && sorted[known] === offset) return known;
+    }
     const rank = lowerBound(sorted, offset);
     return sorted[rank] === offset ? rank : undefined;
   }
 
   /** Like `findRank`, but no entry at `offset` (or an unusable pack) is damage. */
-  private rankOf(offset: number): number {
+  private rankOf(offset: number, position?: number): number {
     if (this.unusable !== undefined) throw this.damage(this.unusable);
-    const rank = this.findRank(offset);
+    const rank = this.findRank(offset, position);
     if (rank === undefined) throw this.damage(`no entry of the index starts at offset ${offset}`);
     if (offset < HEADER_BYTES || offset >= this.fileSize - TRAILER_BYTES)
       throw this.damage(`entry at offset ${offset} lies outside the ${this.fileSize}-byte file (truncated?)`);
@@ -350,6 +366,9 @@ export class PackFile {
     const { sorted, positions } = readReverseIndex(this.revPath, this.index) ?? this.packOrder();
     this.sortedOffsets = sorted;
     this.positionsByRank = positions;
+    const ranks = new Uint32Array(positions.length);
+    for (let rank = 0; rank < positions.length; rank++) ranks[positions[rank] as number] = rank;
+    this.ranksByPosition = ranks;
     this.typesByRank = new Uint8Array(this.index.count);
     return sorted;
   }

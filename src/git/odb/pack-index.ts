@@ -14,10 +14,15 @@ import { OID_BYTES } from './types';
 const V2_MAGIC = 0xff744f63; // "\377tOc"
 const FANOUT_BYTES = 256 * 4;
 const TRAILER_BYTES = 2 * OID_BYTES; // the pack's checksum, then the index's own
+/** Lookups in an index before its ids' first bytes are copied out (`heads`). */
+const HEADS_AFTER = 256;
 
 export class PackIndex {
   /** The pack's trailing checksum as the index recorded it; the pack must end with the same bytes. */
   readonly packChecksum: Buffer;
+  /** Every id's first four bytes, by position, once `find` has been called HEADS_AFTER times. */
+  private heads: Uint32Array | undefined;
+  private finds = 0;
 
   private constructor(
     private readonly buf: Buffer,
@@ -57,23 +62,59 @@ export class PackIndex {
     return new PackIndex(buf, fanout, count, version, extra / 8);
   }
 
-  /** The position of `oid` (20 bytes) in the index, or -1. */
+  /**
+   * The position of `oid` (20 bytes) in the index, or -1. The ids' first four bytes are compared as a
+   * number, from `heads` once there is one; only on a tie are the rest compared.
+   */
   find(oid: Buffer): number {
     const first = oid[0] as number;
     let lo = first === 0 ? 0 : (this.fanout[first - 1] as number);
     let hi = this.fanout[first] as number;
-    // Compare the ids' first four bytes as a number; only on a tie compare the rest.
     const head = oid.readUInt32BE(0);
+    const heads = this.heads ?? this.countFind();
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      const at = this.oidStart(mid);
-      const word = this.buf.readUInt32BE(at);
-      const order = word !== head ? word - head : this.buf.compare(oid, 4, OID_BYTES, at + 4, at + OID_BYTES);
-      if (order === 0) return mid;
-      if (order < 0) lo = mid + 1;
+      const word = heads !== undefined ? (heads[mid] as number) : this.buf.readUInt32BE(this.oidStart(mid));
+      if (word === head) return this.findTied(oid, head, mid, lo, hi);
+      if (word < head) lo = mid + 1;
       else hi = mid;
     }
     return -1;
+  }
+
+  /** `find` once the id at `mid` starts as `oid` does: ids sharing their first four bytes lie together. */
+  private findTied(oid: Buffer, head: number, mid: number, lo: number, hi: number): number {
+    for (let p = mid; p >= lo && this.headAt(p) === head; p--) if (this.endsAs(oid, p)) return p;
+    for (let p = mid + 1; p < hi && this.headAt(p) === head; p++) if (this.endsAs(oid, p)) return p;
+    return -1;
+  }
+
+  private headAt(position: number): number {
+    return this.heads !== undefined
+      ? (this.heads[position] as number)
+      : this.buf.readUInt32BE(this.oidStart(position));
+  }
+
+  /** Whether the id at `position` ends as `oid` does (a loop: a `Buffer#compare` call costs ~65 ns). */
+  private endsAs(oid: Buffer, position: number): boolean {
+    const { buf } = this;
+    const at = this.oidStart(position);
+    for (let i = 4; i < OID_BYTES; i++) if (buf[at + i] !== oid[i]) return false;
+    return true;
+  }
+
+  /**
+   * Counts lookups up to HEADS_AFTER, then makes `heads`: every id's first four bytes in one typed array
+   * (~0.4 MB for 100,000 ids, against the ids' 2 MB), which a binary search reads faster than the
+   * file's bytes. `staged` or a replayed sweep looks up a few dozen ids, for which making it would cost
+   * more than it saves (~2 ms cold).
+   */
+  private countFind(): Uint32Array | undefined {
+    if (++this.finds < HEADS_AFTER) return undefined;
+    const heads = new Uint32Array(this.count);
+    for (let p = 0; p < this.count; p++) heads[p] = this.buf.readUInt32BE(this.oidStart(p));
+    this.heads = heads;
+    return heads;
   }
 
   oidAt(position: number): string {

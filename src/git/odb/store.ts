@@ -317,7 +317,7 @@ export class ObjectStore {
       base = { type: base.type, data };
       if (i > 0) this.cache.set(this.cacheKey(delta.location), base);
       // Remembered for `info`, which otherwise walks the chain's headers to find the type.
-      this.packAt(delta.location).rememberType(delta.location.offset, base.type);
+      this.packAt(delta.location).rememberType(delta.location.offset, base.type, delta.location.position);
     }
     return base;
   }
