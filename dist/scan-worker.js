@@ -3476,6 +3476,9 @@ async function openPacks(objects, display, chunks) {
     )
   );
 }
+function hexAt(bytes, at) {
+  return Buffer.from(bytes.buffer, bytes.byteOffset + at, OID_BYTES).toString("hex");
+}
 function toCorrupt(oid, error) {
   return error instanceof Damage ? new CorruptObjectError(oid, error.file, error.problem, { cause: error.cause }) : error;
 }
@@ -3571,6 +3574,23 @@ var init_store = __esm({
        */
       readSync(oid) {
         return this.readUpTo(oid, Number.POSITIVE_INFINITY);
+      }
+      /**
+       * `readSync` of the id at bytes `at..at+20` of `bytes` (an entry of a tree's bytes): the history walk
+       * reads every distinct tree by the id its parent holds, and turning each id into a hex string only for
+       * this method to turn it back cost both a call into the runtime.
+       */
+      readSyncAt(bytes, at) {
+        this.checkOpen();
+        const key = this.key;
+        for (let i = 0; i < OID_BYTES; i++) key[i] = bytes[at + i];
+        try {
+          const found = this.findPacked(key);
+          if (found !== void 0) return this.unpack(found, Number.POSITIVE_INFINITY);
+          return this.readLoose(hexAt(bytes, at));
+        } catch (error) {
+          throw toCorrupt(hexAt(bytes, at), error);
+        }
       }
       /**
        * `readSync` under a size limit, for scanning a blob: an object over `maxSize` bytes is TOO_LARGE, found

@@ -18,6 +18,8 @@ import type { GitObject, TOO_LARGE } from './odb';
 export interface ObjectReader {
   read(oid: string): Promise<GitObject | undefined>;
   readSync(oid: string): GitObject | undefined;
+  /** `readSync` of the raw id at bytes `at..at+20` of `bytes`. */
+  readSyncAt(bytes: Uint8Array, at: number): GitObject | undefined;
   info(oid: string): Promise<{ type: string; size: number } | undefined>;
   readUpTo(oid: string, maxSize: number): GitObject | undefined | typeof TOO_LARGE;
 }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { chmodSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { FakeKeys } from '../support/fake-keys';
@@ -195,6 +196,39 @@ test('a corrupt tree or commit is named, exit 2, and the commits around it are s
     expect(damagedCommit.code).toBe(2);
     expect(damagedCommit.stderr).toContain(`(commit ${first})`);
     expect(damagedCommit.report.stats.commits).toBe(2);
+  } finally {
+    repo.remove();
+  }
+});
+
+test('a corrupt tree in a pack is named by its id, exit 2, and the commits around it are still swept', async () => {
+  const repo = new GitRepo();
+  try {
+    repo.commit('first', { 'a/one.txt': 'one\n' });
+    const second = repo.commit('second', { 'b/two.txt': 'two\n' });
+    repo.commit('third', { 'c/three.txt': 'three\n' });
+    const subtree = repo.git('rev-parse', `${second}:b`);
+    repo.git('gc', '-q', '--prune=now');
+    const packDir = repo.path('.git/objects/pack');
+    const idx = readdirSync(packDir).find((name) => name.endsWith('.idx')) as string;
+    // `git show-index` lists "<offset> <id> (<crc>)" per entry
+    const listing = execFileSync('git', ['show-index'], { input: readFileSync(path.join(packDir, idx)) });
+    const line = listing
+      .toString()
+      .split('\n')
+      .find((entry) => entry.includes(` ${subtree} `)) as string;
+    const pack = path.join(packDir, idx.replace(/\.idx$/, '.pack'));
+    chmodSync(pack, 0o644);
+    const bytes = readFileSync(pack);
+    const offset = Number(line.split(' ')[0]);
+    bytes[offset + 3] = (bytes[offset + 3] as number) ^ 0xff; // inside the entry's zlib stream
+    writeFileSync(pack, bytes);
+    const { code, stderr, report } = await json(['history', repo.root]);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`tree ${subtree} at b/`);
+    expect(stderr).toContain(`object ${subtree} in`);
+    expect(report.stats.commits).toBe(3);
+    expect(report.stats.skipped.unreadable).toBe(1);
   } finally {
     repo.remove();
   }

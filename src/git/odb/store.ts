@@ -125,6 +125,24 @@ export class ObjectStore {
   }
 
   /**
+   * `readSync` of the id at bytes `at..at+20` of `bytes` (an entry of a tree's bytes): the history walk
+   * reads every distinct tree by the id its parent holds, and turning each id into a hex string only for
+   * this method to turn it back cost both a call into the runtime.
+   */
+  readSyncAt(bytes: Uint8Array, at: number): GitObject | undefined {
+    this.checkOpen();
+    const key = this.key;
+    for (let i = 0; i < OID_BYTES; i++) key[i] = bytes[at + i] as number;
+    try {
+      const found = this.findPacked(key);
+      if (found !== undefined) return this.unpack(found, Number.POSITIVE_INFINITY) as GitObject;
+      return this.readLoose(hexAt(bytes, at));
+    } catch (error) {
+      throw toCorrupt(hexAt(bytes, at), error); // (not from `key`: a delta base's lookup reuses it)
+    }
+  }
+
+  /**
    * `readSync` under a size limit, for scanning a blob: an object over `maxSize` bytes is TOO_LARGE, found
    * out without building it (a pack entry's header gives a whole object's size, a delta's own header the
    * size of what it makes). One read where `info` then `read` read a delta's entry, and inflated it, twice.
@@ -428,6 +446,10 @@ async function openPacks(
       ),
     ),
   );
+}
+
+function hexAt(bytes: Uint8Array, at: number): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset + at, OID_BYTES).toString('hex');
 }
 
 function toCorrupt(oid: string, error: unknown): unknown {
