@@ -298,8 +298,8 @@ var require_utils = __commonJS({
       }
       return output;
     };
-    exports2.basename = (path4, { windows } = {}) => {
-      const segs = path4.split(windows ? /[\\/]/ : "/");
+    exports2.basename = (path5, { windows } = {}) => {
+      const segs = path5.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -1819,6 +1819,34 @@ var require_picomatch2 = __commonJS({
   }
 });
 
+// src/filter/allowlist.ts
+function compilePaths(globs) {
+  if (globs.length === 0) return () => false;
+  const picomatch = require_picomatch2();
+  return picomatch([...globs], { dot: true });
+}
+function suppressionOf(match, allowedPath, secrets, text, lines) {
+  if (allowedPath) return "allow-path";
+  if (secrets.some((allowed) => allowed.test(match.secret))) return "allow-secret";
+  if (text !== void 0 && hasInlineAllow(text, match, lines)) return "allow-inline";
+  return void 0;
+}
+function hasInlineAllow(text, match, lines) {
+  return matchedLines(text, match, lines).includes(INLINE_ALLOW);
+}
+function matchedLines(text, match, lines) {
+  const first = lines.lineOf(match.start);
+  const last = lines.lineOf(match.end - 1);
+  return text.slice(lines.lineStart(first), lines.lineEnd(last));
+}
+var INLINE_ALLOW;
+var init_allowlist = __esm({
+  "src/filter/allowlist.ts"() {
+    "use strict";
+    INLINE_ALLOW = "keysweep:allow";
+  }
+});
+
 // src/git/odb/types.ts
 function oidBytes(oid, into = Buffer.allocUnsafe(OID_BYTES)) {
   if (oid.length !== 2 * OID_BYTES || into.write(oid, "hex") !== OID_BYTES)
@@ -1847,6 +1875,26 @@ var init_types = __esm({
   }
 });
 
+// src/sources/read-blob.ts
+function readBlobItem(objects, item, spec) {
+  const path5 = item.provenance.path;
+  try {
+    const object = objects.readUpTo(spec.oid, spec.maxFileSize);
+    if (object === TOO_LARGE) return { kind: "skip", path: path5, reason: "tooLarge" };
+    if (!object)
+      return { kind: "skip", path: path5, reason: "unreadable", detail: `blob ${spec.oid.slice(0, 12)} is missing` };
+    return { kind: "file", provenance: item.provenance, bytes: object.data };
+  } catch (error) {
+    return { kind: "skip", path: path5, reason: "unreadable", detail: error.message };
+  }
+}
+var init_read_blob = __esm({
+  "src/sources/read-blob.ts"() {
+    "use strict";
+    init_types();
+  }
+});
+
 // src/util/read-at.ts
 function readAt(fd, into, at, length, position) {
   let done = 0;
@@ -1862,6 +1910,197 @@ var init_read_at = __esm({
   "src/util/read-at.ts"() {
     "use strict";
     fs = __toESM(require("node:fs"));
+  }
+});
+
+// src/sources/read-file.ts
+function readFileItemSync(item, spec, into) {
+  let fd;
+  try {
+    fd = fs2.openSync(pathOf(spec), FLAGS);
+    const stat = fs2.fstatSync(fd);
+    if (!stat.isFile()) return skip(item, "special");
+    if (stat.size > spec.maxFileSize) return skip(item, "tooLarge");
+    const bytes = into ? into.read(fd, stat.size) : fs2.readFileSync(fd);
+    return { kind: "file", provenance: item.provenance, bytes };
+  } catch (error) {
+    return skip(item, "unreadable", `cannot read file (${code(error)})`);
+  } finally {
+    if (fd !== void 0) fs2.closeSync(fd);
+  }
+}
+function pathOf(spec) {
+  const { absolute } = spec;
+  return typeof absolute === "string" ? absolute : Buffer.from(absolute.buffer, absolute.byteOffset, absolute.length);
+}
+function skip(item, reason, detail) {
+  return { kind: "skip", path: item.provenance.path, reason, ...detail ? { detail } : {} };
+}
+function code(error) {
+  return error.code ?? error.message;
+}
+var fs2, FLAGS, UNKNOWN_SIZE_CHUNK, ReadBuffer;
+var init_read_file = __esm({
+  "src/sources/read-file.ts"() {
+    "use strict";
+    fs2 = __toESM(require("node:fs"));
+    init_read_at();
+    FLAGS = fs2.constants.O_RDONLY | fs2.constants.O_NONBLOCK;
+    UNKNOWN_SIZE_CHUNK = 64 * 1024;
+    ReadBuffer = class {
+      constructor(limit = 16 * 1024 * 1024) {
+        this.limit = limit;
+      }
+      limit;
+      buffer = Buffer.allocUnsafeSlow(0);
+      /**
+       * The bytes of the open regular file `fd`, which fstat said are `size`: fewer if it has shrunk since,
+       * no more if it has grown (as `fs.readFileSync` reads). Valid until the next call.
+       */
+      read(fd, size) {
+        if (size === 0 || size > this.limit) return fs2.readFileSync(fd);
+        if (size > this.buffer.length)
+          this.buffer = Buffer.allocUnsafeSlow(Math.min(this.limit, Math.max(size, 2 * this.buffer.length)));
+        return this.buffer.subarray(0, readAt(fd, this.buffer, 0, size, 0));
+      }
+    };
+  }
+});
+
+// src/engine/job-wire.ts
+function decodeJobs(wire) {
+  if (wire.as === "jobs") return wire.jobs;
+  const { maxFileSize } = wire;
+  if (wire.as === "blobs") {
+    const { gitdir } = wire;
+    return wire.paths.map((path5, i) => ({
+      path: path5,
+      spec: { from: "blob", gitdir, oid: wire.oids[i], maxFileSize }
+    }));
+  }
+  return wire.paths.map((path5, i) => ({
+    path: path5,
+    spec: { from: "file", absolute: wire.absolutes[i], maxFileSize }
+  }));
+}
+function encodeOutcome(outcome) {
+  const clean = outcome.kind === "scanned" && !outcome.binary && outcome.findings.length === 0 && Object.keys(outcome.suppressed).length === 0;
+  return clean ? outcome.bytes : outcome;
+}
+var init_job_wire = __esm({
+  "src/engine/job-wire.ts"() {
+    "use strict";
+  }
+});
+
+// src/sources/decode.ts
+function utf8Body(bytes) {
+  if (isUtf16(bytes)) return void 0;
+  const start = bytes[0] === 239 && bytes[1] === 187 && bytes[2] === 191 ? 3 : 0;
+  if (bytes.subarray(start, start + SNIFF_BYTES).includes(0)) return void 0;
+  return start === 0 ? bytes : bytes.subarray(start);
+}
+function isUtf16(bytes) {
+  return bytes[0] === 255 && bytes[1] === 254 || bytes[0] === 254 && bytes[1] === 255;
+}
+function decodeText(bytes, utf8 = utf8Body(bytes)) {
+  if (utf8) return { binary: false, text: utf8.toString("utf8"), utf8 };
+  if (bytes[0] === 255 && bytes[1] === 254) return { binary: false, text: bytes.toString("utf16le", 2) };
+  if (bytes[0] === 254 && bytes[1] === 255) {
+    const body = Buffer.from(bytes.subarray(2, 2 + (bytes.length - 2 & ~1)));
+    return { binary: false, text: body.swap16().toString("utf16le") };
+  }
+  return { binary: true };
+}
+var SNIFF_BYTES;
+var init_decode = __esm({
+  "src/sources/decode.ts"() {
+    "use strict";
+    SNIFF_BYTES = 8192;
+  }
+});
+
+// src/engine/entropy.ts
+function shannonEntropy(text) {
+  if (text.length === 0) return 0;
+  let distinct = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code2 = text.charCodeAt(i);
+    if (code2 >= 128) {
+      for (let k = 0; k < distinct; k++) counts[order[k]] = 0;
+      return entropyOfCodePoints(text);
+    }
+    if (counts[code2] === 0) order[distinct++] = code2;
+    counts[code2] = counts[code2] + 1;
+  }
+  let entropy = 0;
+  for (let k = 0; k < distinct; k++) {
+    const code2 = order[k];
+    const p = counts[code2] / text.length;
+    entropy -= p * Math.log2(p);
+    counts[code2] = 0;
+  }
+  return entropy;
+}
+function entropyOfCodePoints(text) {
+  const byChar = /* @__PURE__ */ new Map();
+  for (const char of text) byChar.set(char, (byChar.get(char) ?? 0) + 1);
+  let entropy = 0;
+  const length = [...text].length;
+  for (const count of byChar.values()) {
+    const p = count / length;
+    entropy -= p * Math.log2(p);
+  }
+  return entropy;
+}
+var counts, order;
+var init_entropy = __esm({
+  "src/engine/entropy.ts"() {
+    "use strict";
+    counts = new Int32Array(128);
+    order = new Uint8Array(128);
+  }
+});
+
+// src/engine/literal-prefixes.ts
+function literalPrefixes(source) {
+  const prefixes = [];
+  for (const branch of topLevelBranches(source)) {
+    let end = 0;
+    while (end < branch.length && PLAIN.test(branch[end])) end++;
+    if (end < branch.length && QUANTIFIER.test(branch[end])) end--;
+    if (end < MIN_PREFIX) return void 0;
+    prefixes.push(branch.slice(0, end).toLowerCase());
+  }
+  return prefixes.length > 0 ? prefixes : void 0;
+}
+function topLevelBranches(source) {
+  const branches = [];
+  let depth = 0;
+  let inClass = false;
+  let start = 0;
+  for (let i = 0; i < source.length; i++) {
+    const char = source[i];
+    if (char === "\\") i++;
+    else if (inClass) inClass = char !== "]";
+    else if (char === "[") inClass = true;
+    else if (char === "(") depth++;
+    else if (char === ")") depth--;
+    else if (char === "|" && depth === 0) {
+      branches.push(source.slice(start, i));
+      start = i + 1;
+    }
+  }
+  branches.push(source.slice(start));
+  return branches;
+}
+var MIN_PREFIX, PLAIN, QUANTIFIER;
+var init_literal_prefixes = __esm({
+  "src/engine/literal-prefixes.ts"() {
+    "use strict";
+    MIN_PREFIX = 3;
+    PLAIN = /[A-Za-z0-9 _-]/;
+    QUANTIFIER = /[?*+{]/;
   }
 });
 
@@ -2172,6 +2411,213 @@ var init_keyword_bytes = __esm({
   }
 });
 
+// src/engine/keywords.ts
+function keywordsIn(text, rules, utf8) {
+  const inBytes = utf8 && keywordsInBytes(utf8, rules);
+  if (inBytes) return inBytes;
+  const prefilter = prefilterOf(rules);
+  const cache = prefilter.scanners;
+  const missing = [...prefilter.keywords];
+  const found = /* @__PURE__ */ new Set();
+  let from = 0;
+  while (missing.length > 0) {
+    const key = missing.join("\0");
+    let scanner = cache.get(key);
+    if (!scanner) {
+      scanner = compileScanner(missing);
+      cache.set(key, scanner);
+    }
+    scanner.lastIndex = from;
+    const hit = scanner.exec(text);
+    if (!hit) break;
+    const keyword = hit[0].toLowerCase();
+    found.add(keyword);
+    missing.splice(missing.indexOf(keyword), 1);
+    from = hit.index;
+  }
+  return (keyword) => found.has(keyword);
+}
+function keywordsInBytes(utf8, rules) {
+  const prefilter = prefilterOf(rules);
+  if (prefilter.bytes === void 0) {
+    const { byteKeywordScanner: byteKeywordScanner2 } = (init_keyword_bytes(), __toCommonJS(keyword_bytes_exports));
+    prefilter.bytes = byteKeywordScanner2(prefilter.keywords) ?? null;
+  }
+  if (!prefilter.bytes) return void 0;
+  const found = prefilter.bytes.found(utf8);
+  return (keyword) => found.has(keyword);
+}
+function prefilterOf(rules) {
+  let prefilter = prefilters.get(rules);
+  if (!prefilter) {
+    const words = rules.flatMap((rule) => [...rule.keywords, ...nearbyPrefixes(rule) ?? []]);
+    const keywords = [...new Set(words.map((word) => word.toLowerCase()))].sort();
+    prefilter = { keywords, scanners: /* @__PURE__ */ new Map() };
+    prefilters.set(rules, prefilter);
+  }
+  return prefilter;
+}
+function compileScanner(keywords) {
+  const unique = [...new Set(keywords)].sort((a, b) => b.length - a.length);
+  const alternatives = unique.map(
+    (keyword) => [...keyword].map((char) => /[a-z]/.test(char) ? `[${char}${char.toUpperCase()}]` : escapeRegex(char)).join("")
+  );
+  return new RegExp(alternatives.join("|") || "(?!)", "g");
+}
+function escapeRegex(text) {
+  return text.replace(/[\\^$.*+?()[\]{}|/-]/g, "\\$&");
+}
+function nearbyPrefixes(rule) {
+  const nearby = rule.context?.nearby;
+  if (!nearby) return void 0;
+  let prefixes = prefixesOf.get(nearby);
+  if (prefixes === void 0) {
+    prefixes = /[uv]/.test(nearby.flags) ? null : literalPrefixes(nearby.source) ?? null;
+    prefixesOf.set(nearby, prefixes);
+  }
+  return prefixes ?? void 0;
+}
+var prefilters, prefixesOf;
+var init_keywords = __esm({
+  "src/engine/keywords.ts"() {
+    "use strict";
+    init_literal_prefixes();
+    prefilters = /* @__PURE__ */ new WeakMap();
+    prefixesOf = /* @__PURE__ */ new WeakMap();
+  }
+});
+
+// src/engine/line-index.ts
+var LineIndex;
+var init_line_index = __esm({
+  "src/engine/line-index.ts"() {
+    "use strict";
+    LineIndex = class {
+      constructor(text) {
+        this.text = text;
+        let lf = text.indexOf("\n");
+        let cr = text.indexOf("\r");
+        while (lf >= 0 || cr >= 0) {
+          if (cr < 0 || lf >= 0 && lf < cr) {
+            this.starts.push(lf + 1);
+            lf = text.indexOf("\n", lf + 1);
+          } else {
+            const crlf = lf === cr + 1;
+            this.starts.push(crlf ? lf + 1 : cr + 1);
+            if (crlf) lf = text.indexOf("\n", lf + 1);
+            cr = text.indexOf("\r", cr + 1);
+          }
+        }
+      }
+      text;
+      starts = [0];
+      /** 0-based line number holding `offset`. */
+      lineOf(offset) {
+        let low = 0;
+        let high = this.starts.length - 1;
+        while (low < high) {
+          const mid = low + high + 1 >> 1;
+          if ((this.starts[mid] ?? 0) <= offset) low = mid;
+          else high = mid - 1;
+        }
+        return low;
+      }
+      /** Offset where 0-based `line` starts (clamped to the text). */
+      lineStart(line) {
+        if (line <= 0) return 0;
+        return this.starts[Math.min(line, this.starts.length - 1)] ?? 0;
+      }
+      /** Offset just past the content of 0-based `line`, before its line terminator. */
+      lineEnd(line) {
+        const next = this.starts[line + 1];
+        if (next === void 0) return this.text.length;
+        let end = next;
+        if (this.text.charCodeAt(end - 1) === 10) end--;
+        if (this.text.charCodeAt(end - 1) === 13) end--;
+        return end;
+      }
+      /** Text of 0-based `line` without its terminator. */
+      lineText(line) {
+        return this.text.slice(this.lineStart(line), this.lineEnd(line));
+      }
+      location(start, end) {
+        const line = this.lineOf(start);
+        const endLine = this.lineOf(Math.max(start, end - 1));
+        return {
+          line: line + 1,
+          column: start - this.lineStart(line) + 1,
+          endLine: endLine + 1,
+          endColumn: end - this.lineStart(endLine) + 1
+        };
+      }
+    };
+  }
+});
+
+// src/engine/shortcuts.ts
+function shortcutsPay(bytes) {
+  if (!BYTE_SHORTCUTS) return false;
+  if (seen < WORTH_BYTES) seen += bytes;
+  return seen >= WORTH_BYTES;
+}
+var WORTH_BYTES, seen, BYTE_SHORTCUTS;
+var init_shortcuts = __esm({
+  "src/engine/shortcuts.ts"() {
+    "use strict";
+    WORTH_BYTES = 1024 * 1024;
+    seen = 0;
+    BYTE_SHORTCUTS = typeof globalThis.WebAssembly === "object";
+  }
+});
+
+// src/engine/unescape.ts
+function unescapeSecret(raw) {
+  if (!raw.includes("\\") && !raw.includes("%")) return raw;
+  return raw.replace(
+    ESCAPE,
+    (_, escaped, hex) => escaped !== void 0 ? escaped : PERCENT[(hex ?? "").toLowerCase()] ?? ""
+  );
+}
+var ESCAPE, PERCENT;
+var init_unescape = __esm({
+  "src/engine/unescape.ts"() {
+    "use strict";
+    ESCAPE = /\\([/+])|%(2[FfBb]|3[Dd])/g;
+    PERCENT = { "2f": "/", "2b": "+", "3d": "=" };
+  }
+});
+
+// src/engine/within-line.ts
+function matchesWithinLine(regex) {
+  const { source, flags } = regex;
+  if (flags.includes("v")) return false;
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const char = source[i];
+    if (char < " ") return false;
+    if (char === "\\") {
+      i++;
+      if (!(inClass ? INSIDE_CLASS : OUTSIDE_CLASS).has(source[i])) return false;
+    } else if (inClass) {
+      inClass = char !== "]";
+    } else if (char === "[") {
+      if (source[i + 1] === "^") return false;
+      inClass = true;
+    } else if (char === "." && flags.includes("s")) {
+      return false;
+    }
+  }
+  return true;
+}
+var OUTSIDE_CLASS, INSIDE_CLASS;
+var init_within_line = __esm({
+  "src/engine/within-line.ts"() {
+    "use strict";
+    OUTSIDE_CLASS = /* @__PURE__ */ new Set([..."bBdw", ..."^$\\.*+?()[]{}|/-"]);
+    INSIDE_CLASS = /* @__PURE__ */ new Set([..."dw", ..."^$\\.*+?()[]{}|/-"]);
+  }
+});
+
 // src/types.ts
 var MIN_RUN;
 var init_types2 = __esm({
@@ -2317,6 +2763,497 @@ var init_byte_runs = __esm({
   }
 });
 
+// src/engine/detect.ts
+function detect(text, rules, utf8, always = false, keywords) {
+  const bytes = utf8 && BYTE_SHORTCUTS && (always || keywords !== void 0 || shortcutsPay(utf8.length)) ? utf8 : void 0;
+  const hasKeyword = keywords ?? keywordsIn(text, rules, bytes);
+  let decoding = bytes === void 0 ? null : void 0;
+  const suppressed = {};
+  const drop = (reason) => {
+    suppressed[reason] = (suppressed[reason] ?? 0) + 1;
+  };
+  const lines = new LazyLines(text);
+  const byRule = /* @__PURE__ */ new Map();
+  const runsBySpec = /* @__PURE__ */ new Map();
+  const ordered = [...rules.filter((rule) => !rule.context), ...rules.filter((rule) => rule.context)];
+  for (const rule of ordered) {
+    if (!rule.keywords.some(hasKeyword)) continue;
+    const kept = [];
+    let windows = searchWindows(text, rule, byRule, hasKeyword);
+    let runs;
+    if (rule.run && bytes && decoding !== null && (always || runsPay(windows, text.length))) {
+      decoding ??= bytes.length === text.length ? "byte-per-unit" : (0, import_node_buffer.isUtf8)(bytes) ? "utf8" : null;
+      if (decoding) {
+        const key = runKey(rule.run);
+        const found = runsBySpec.get(key) ?? findRuns(rule.run, bytes, decoding);
+        runsBySpec.set(key, found);
+        runs = found;
+        windows = intersect(windows, runWindows(found, text.length));
+      }
+    }
+    const starts = runs && rule.run?.starts ? { runs, chars: rule.run.starts } : void 0;
+    for (const candidate of candidates(text, rule, windows, starts)) {
+      const reason = ruleCheck(rule, candidate.secret, candidate.entropy);
+      if (reason) drop(reason);
+      else kept.push(candidate);
+    }
+    byRule.set(rule.id, kept);
+  }
+  const matches = [];
+  for (const rule of rules) {
+    for (const match of byRule.get(rule.id) ?? []) {
+      if (rule.context && !hasContext(text, match, rule.context, byRule, lines)) drop("context");
+      else matches.push(match);
+    }
+  }
+  return { matches, suppressed, lines };
+}
+function searchWindows(text, rule, byRule, hasKeyword) {
+  const context = rule.context;
+  const whole = [[0, text.length]];
+  if (!context?.nearby || context.ruleInFile.some((id) => (byRule.get(id)?.length ?? 0) > 0)) return whole;
+  if (nearbyPrefixes(rule)?.some(hasKeyword) === false) return [];
+  const nearby = new RegExp(context.nearby.source, `${context.nearby.flags.replace(/[gy]/g, "")}g`);
+  const windows = [];
+  const lf = new NextBreak(text, "\n");
+  const cr = new NextBreak(text, "\r");
+  const oneHitPerLine = withinLine(context.nearby);
+  let start = 0;
+  let end = -1;
+  for (let hit = nearby.exec(text); hit; hit = nearby.exec(text)) {
+    if (hit[0].length === 0) nearby.lastIndex++;
+    const lastBreak = Math.max(lf.lastBefore(hit.index), cr.lastBefore(hit.index));
+    if (lastBreak >= 0) {
+      start = lastBreak + 1;
+      end = -1;
+    }
+    const hitEnd = hit.index + hit[0].length;
+    if (end < 0 || /[\r\n]/.test(hit[0]))
+      end = Math.max(end, lineEndAfter(text, hitEnd, context.linesBefore, cr.upcoming() < 0));
+    const last = windows[windows.length - 1];
+    if (last && start <= last[1]) last[1] = Math.max(last[1], end);
+    else windows.push([start, end]);
+    if (oneHitPerLine) {
+      const nextBreak = firstOf(lf.upcoming(), cr.upcoming());
+      if (nextBreak < 0) break;
+      nearby.lastIndex = Math.max(nearby.lastIndex, nextBreak + 1);
+    }
+  }
+  return windows;
+}
+function withinLine(nearby) {
+  let within = withinLineOf.get(nearby);
+  if (within === void 0) {
+    within = matchesWithinLine(nearby);
+    withinLineOf.set(nearby, within);
+  }
+  return within;
+}
+function firstOf(a, b) {
+  return a < 0 ? b : b < 0 ? a : Math.min(a, b);
+}
+function runsPay(windows, length) {
+  return covered(windows) * RUN_WORTH > length;
+}
+function runKey(run) {
+  return `${run.min} ${run.chars.flags} ${run.chars.source}`;
+}
+function covered(windows) {
+  return windows.reduce((sum, [from, to]) => sum + to - from, 0);
+}
+function runWindows(found, length) {
+  const windows = [];
+  for (let k = 0; k < found.length; k += 2) {
+    const from = Math.max(0, found[k] - RUN_MARGIN);
+    const to = Math.min(length, found[k + 1] + RUN_MARGIN);
+    const last = windows[windows.length - 1];
+    if (last && from <= last[1]) last[1] = Math.max(last[1], to);
+    else windows.push([from, to]);
+  }
+  return windows;
+}
+function findRuns(run, utf8, decoding) {
+  const key = runKey(run);
+  let finder = finders.get(key);
+  if (!finder) {
+    const { runFinder: runFinder2 } = (init_byte_runs(), __toCommonJS(byte_runs_exports));
+    finder = runFinder2(run.chars, run.min);
+    finders.set(key, finder);
+  }
+  return finder.runs(utf8, decoding);
+}
+function intersect(a, b) {
+  const both = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const [aFrom, aTo] = a[i];
+    const [bFrom, bTo] = b[j];
+    const from = Math.max(aFrom, bFrom);
+    const to = Math.min(aTo, bTo);
+    if (from < to) both.push([from, to]);
+    if (aTo < bTo) i++;
+    else j++;
+  }
+  return both;
+}
+function lineEndAfter(text, offset, extraLines, lfOnly) {
+  if (lfOnly) {
+    let end2 = offset - 1;
+    for (let line = 0; line <= extraLines; line++) {
+      end2 = text.indexOf("\n", end2 + 1);
+      if (end2 < 0) return text.length;
+    }
+    return end2;
+  }
+  const breaks = /\r\n?|\n/g;
+  breaks.lastIndex = offset;
+  let end = text.length;
+  for (let line = 0; line <= extraLines; line++) {
+    const found = breaks.exec(text);
+    if (!found) return text.length;
+    end = found.index;
+  }
+  return end;
+}
+function* candidates(text, rule, windows, starts) {
+  const pattern = new RegExp(rule.pattern);
+  const sticky = starts && new RegExp(rule.pattern.source, `${rule.pattern.flags.replace(/[gy]/g, "")}y`);
+  const next = starts && nextStart(text, starts);
+  for (const [from, to] of windows) {
+    const haystack = from === 0 && to === text.length ? text : text.slice(from, to);
+    pattern.lastIndex = 0;
+    const search = sticky && next ? () => stickySearch(sticky, haystack, from, next, pattern) : () => pattern.exec(haystack);
+    for (let found = search(); found; found = search()) {
+      if (found[0].length === 0) pattern.lastIndex++;
+      const span = found.indices?.[rule.secretGroup];
+      if (!span) continue;
+      const [start, end] = [span[0] + from, span[1] + from];
+      const raw = text.slice(start, end);
+      const secret = rule.unescape ? unescapeSecret(raw) : raw;
+      yield { rule, secret, start, end, entropy: shannonEntropy(secret) };
+    }
+  }
+}
+function stickySearch(sticky, haystack, from, next, pattern) {
+  for (let at = pattern.lastIndex; at < haystack.length; ) {
+    const start = at === 0 ? 0 : next(from + at) - from;
+    if (start >= haystack.length) break;
+    sticky.lastIndex = start;
+    const found = sticky.exec(haystack);
+    if (found) {
+      pattern.lastIndex = start + found[0].length;
+      return found;
+    }
+    at = start + 1;
+  }
+  pattern.lastIndex = 0;
+  return null;
+}
+function nextStart(text, { runs, chars }) {
+  let k = 0;
+  const ahead = [...chars].map(() => -1);
+  return (offset) => {
+    while (k < runs.length && runs[k + 1] <= offset) k += 2;
+    if (k >= runs.length || offset < runs[k]) return offset;
+    let first = runs[k + 1];
+    for (let c = 0; c < chars.length; c++) {
+      if (ahead[c] < offset) {
+        const found = text.indexOf(chars[c], offset);
+        ahead[c] = found < 0 ? Number.POSITIVE_INFINITY : found;
+      }
+      first = Math.min(first, ahead[c]);
+    }
+    return first;
+  };
+}
+function ruleCheck(rule, secret, entropy) {
+  if (entropy < rule.minEntropy) return "entropy";
+  if (!rule.mustContain.every((required) => required.test(secret))) return "shape";
+  if (rule.allowSecrets.some((allowed) => allowed.test(secret))) return "rule-allowlist";
+  return void 0;
+}
+function hasContext(text, match, context, byRule, lazyLines) {
+  if (context.ruleInFile.some((id) => (byRule.get(id)?.length ?? 0) > 0)) return true;
+  if (!context.nearby) return false;
+  const lines = lazyLines.get();
+  const from = lines.lineStart(lines.lineOf(match.start) - context.linesBefore);
+  const to = lines.lineEnd(lines.lineOf(match.end - 1));
+  const window = `${text.slice(from, match.start)} ${text.slice(match.end, to)}`;
+  return context.nearby.test(window);
+}
+var import_node_buffer, LazyLines, withinLineOf, NextBreak, RUN_WORTH, RUN_MARGIN, finders;
+var init_detect = __esm({
+  "src/engine/detect.ts"() {
+    "use strict";
+    import_node_buffer = require("node:buffer");
+    init_entropy();
+    init_keywords();
+    init_line_index();
+    init_shortcuts();
+    init_unescape();
+    init_within_line();
+    LazyLines = class {
+      constructor(text) {
+        this.text = text;
+      }
+      text;
+      index;
+      get() {
+        this.index ??= new LineIndex(this.text);
+        return this.index;
+      }
+    };
+    withinLineOf = /* @__PURE__ */ new WeakMap();
+    NextBreak = class {
+      constructor(text, char) {
+        this.text = text;
+        this.char = char;
+        this.next = text.indexOf(char);
+      }
+      text;
+      char;
+      next;
+      /** The first break not passed yet: at or after the last offset asked about (-1 if none). */
+      upcoming() {
+        return this.next;
+      }
+      /** The last break before `offset` not returned before (-1 if none); offsets must not decrease. */
+      lastBefore(offset) {
+        let last = -1;
+        while (this.next >= 0 && this.next < offset) {
+          last = this.next;
+          this.next = this.text.indexOf(this.char, this.next + 1);
+        }
+        return last;
+      }
+    };
+    RUN_WORTH = 8;
+    RUN_MARGIN = 2;
+    finders = /* @__PURE__ */ new Map();
+  }
+});
+
+// src/engine/fingerprint.ts
+function sha256Hex(text) {
+  crypto ??= require("node:crypto");
+  return crypto.createHash("sha256").update(text).digest("hex");
+}
+function fingerprint(ruleId, secret) {
+  return sha256Hex(`${ruleId}\0${secret}`).slice(0, 32);
+}
+function credentialId(anchorFingerprint) {
+  return sha256Hex(`credential\0${anchorFingerprint}`).slice(0, 16);
+}
+var crypto;
+var init_fingerprint = __esm({
+  "src/engine/fingerprint.ts"() {
+    "use strict";
+  }
+});
+
+// src/engine/account.ts
+function accountFromKeyId(keyId) {
+  const body = keyId.slice(4).toUpperCase();
+  if (body.length < 10) return null;
+  let bits = 0n;
+  for (const char of body.slice(0, 10)) {
+    const value = BASE32.indexOf(char);
+    if (value < 0) return null;
+    bits = bits << 5n | BigInt(value);
+  }
+  const z = bits >> 2n;
+  const generationBit = z >> 47n & 1n;
+  if (generationBit === 0n) return null;
+  const account = (z & 0x7fffffffff80n) >> 7n;
+  return account < 1000000000000n ? account.toString().padStart(12, "0") : null;
+}
+var BASE32;
+var init_account = __esm({
+  "src/engine/account.ts"() {
+    "use strict";
+    BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  }
+});
+
+// src/engine/pair.ts
+function pairFindings(matches, ruleSet, lines, provenance) {
+  const groups = /* @__PURE__ */ new Map();
+  const kindOfId = /* @__PURE__ */ new Map();
+  for (const kind of ruleSet.credentials) {
+    for (const match of matches) {
+      if (match.rule.id === kind.keyIdRule && !kindOfId.has(match)) {
+        kindOfId.set(match, kind);
+        groups.set(match, []);
+      }
+    }
+  }
+  const anchorOf = /* @__PURE__ */ new Map();
+  for (const match of matches) {
+    if (kindOfId.has(match)) continue;
+    const eligible = [...kindOfId].filter(
+      ([, kind]) => kind.secretRule === match.rule.id || kind.tokenRule === match.rule.id
+    );
+    const anchor = nearest(
+      match,
+      eligible.map(([id]) => id),
+      lines
+    );
+    if (anchor) {
+      anchorOf.set(match, anchor);
+      groups.get(anchor)?.push(match);
+    }
+  }
+  return matches.map((match) => {
+    const anchor = kindOfId.has(match) ? match : anchorOf.get(match);
+    const kind = anchor ? kindOfId.get(anchor) : void 0;
+    const members = anchor ? groups.get(anchor) ?? [] : [];
+    const paired = kind !== void 0 && members.some((member) => member.rule.id === kind.secretRule);
+    const own = fingerprint(match.rule.id, match.secret);
+    return {
+      ruleId: match.rule.id,
+      title: match.rule.title,
+      severity: paired ? kind.severity : match.rule.severity,
+      fingerprint: own,
+      secret: match.secret,
+      location: lines.location(match.start, match.end),
+      provenance,
+      entropy: match.entropy,
+      credential: credentialId(anchor ? fingerprint(anchor.rule.id, anchor.secret) : own),
+      credentialKind: paired ? kind.id : null,
+      account: anchor ? accountFromKeyId(anchor.secret) : null,
+      remediation: paired ? kind.remediation : match.rule.remediation
+    };
+  });
+}
+function nearest(match, ids, lines) {
+  const line = lines.lineOf(match.start);
+  let best;
+  let bestKey = [];
+  for (const id of ids) {
+    const idLine = lines.lineOf(id.start);
+    const key = [Math.abs(idLine - line), id.start > match.start ? 1 : 0, Math.abs(id.start - match.start)];
+    if (!best || compareKeys(key, bestKey) < 0) {
+      best = id;
+      bestKey = key;
+    }
+  }
+  return best;
+}
+function compareKeys(a, b) {
+  for (let i = 0; i < a.length; i++) {
+    const difference = (a[i] ?? 0) - (b[i] ?? 0);
+    if (difference !== 0) return difference;
+  }
+  return 0;
+}
+var init_pair = __esm({
+  "src/engine/pair.ts"() {
+    "use strict";
+    init_account();
+    init_fingerprint();
+  }
+});
+
+// src/engine/fragment.ts
+function scanFragment(fragment, ruleSet, filters2) {
+  const detection = detect(
+    fragment.text,
+    ruleSet.rules,
+    fragment.utf8,
+    fragment.shortcuts === "always",
+    fragment.keywords
+  );
+  const suppressed = detection.suppressed;
+  if (detection.matches.length === 0) return { findings: [], suppressed };
+  const lines = detection.lines.get();
+  const allowedPath = filters2.allowPath(fragment.provenance.path);
+  const inlineAllows = fragment.text.includes(INLINE_ALLOW);
+  const kept = [];
+  for (const match of detection.matches) {
+    let reason = suppressionOf(
+      match,
+      allowedPath,
+      filters2.allowSecrets,
+      inlineAllows ? fragment.text : void 0,
+      lines
+    );
+    if (reason === "allow-inline" && fragment.before) {
+      const line = matchedLines(fragment.text, match, lines);
+      if (!fragment.before.some((text) => text.includes(line))) reason = "allow-inline-added";
+    }
+    if (reason) suppressed[reason] = (suppressed[reason] ?? 0) + 1;
+    else kept.push(match);
+  }
+  const paired = pairFindings(kept, ruleSet, lines, fragment.provenance);
+  if (!fragment.before) return { findings: paired, suppressed };
+  const existing = fingerprintsIn(fragment.before, ruleSet);
+  const findings = paired.filter((finding) => !existing.has(finding.fingerprint));
+  const dropped = paired.length - findings.length;
+  if (dropped > 0) suppressed["already-present"] = (suppressed["already-present"] ?? 0) + dropped;
+  return { findings, suppressed };
+}
+function fingerprintsIn(texts, ruleSet) {
+  const fingerprints = /* @__PURE__ */ new Set();
+  for (const text of texts) {
+    for (const match of detect(text, ruleSet.rules).matches)
+      fingerprints.add(fingerprint(match.rule.id, match.secret));
+  }
+  return fingerprints;
+}
+var init_fragment = __esm({
+  "src/engine/fragment.ts"() {
+    "use strict";
+    init_allowlist();
+    init_detect();
+    init_fingerprint();
+    init_pair();
+  }
+});
+
+// src/engine/scan-file.ts
+function scanFile(item, ruleSet, filters2, all) {
+  const bytes = item.bytes.length;
+  const body = utf8Body(item.bytes);
+  const keywords = body && shortcutsPay(body.length) ? keywordsInBytes(body, ruleSet.rules) : void 0;
+  if (keywords && !ruleSet.rules.some((rule) => rule.keywords.some(keywords)))
+    return { kind: "scanned", bytes, binary: false, findings: [], suppressed: {} };
+  const decoded = decodeText(item.bytes, body);
+  if (decoded.binary) return { kind: "scanned", bytes, binary: true, findings: [], suppressed: {} };
+  const before = all ? void 0 : item.before?.flatMap((version) => textOf(version));
+  const outcome = scanFragment(
+    {
+      text: decoded.text,
+      provenance: item.provenance,
+      ...decoded.utf8 ? { utf8: decoded.utf8 } : {},
+      ...keywords ? { keywords } : {},
+      ...before ? { before } : {}
+    },
+    ruleSet,
+    filters2
+  );
+  return {
+    kind: "scanned",
+    bytes,
+    binary: false,
+    findings: outcome.findings,
+    suppressed: outcome.suppressed
+  };
+}
+function textOf(bytes) {
+  const decoded = decodeText(bytes);
+  return decoded.binary ? [] : [decoded.text];
+}
+var init_scan_file = __esm({
+  "src/engine/scan-file.ts"() {
+    "use strict";
+    init_decode();
+    init_fragment();
+    init_keywords();
+    init_shortcuts();
+  }
+});
+
 // src/git/odb/errors.ts
 var CorruptObjectError, Damage;
 var init_errors = __esm({
@@ -2350,7 +3287,7 @@ async function objectDirectories(objects) {
   const visit = async (dir, depth) => {
     if (depth > MAX_DEPTH) return;
     for (const listed of await readAlternates(dir)) {
-      const resolved = import_node_path.default.resolve(dir, listed);
+      const resolved = import_node_path2.default.resolve(dir, listed);
       const real = await realpath(resolved);
       if (real === void 0 || seen2.has(real)) continue;
       seen2.add(real);
@@ -2364,7 +3301,7 @@ async function objectDirectories(objects) {
 async function readAlternates(objects) {
   let text;
   try {
-    text = await fs3.promises.readFile(import_node_path.default.join(objects, "info", "alternates"), "utf8");
+    text = await fs3.promises.readFile(import_node_path2.default.join(objects, "info", "alternates"), "utf8");
   } catch {
     return [];
   }
@@ -2399,12 +3336,12 @@ async function realpath(dir) {
     return void 0;
   }
 }
-var fs3, import_node_path, MAX_DEPTH;
+var fs3, import_node_path2, MAX_DEPTH;
 var init_alternates = __esm({
   "src/git/odb/alternates.ts"() {
     "use strict";
     fs3 = __toESM(require("node:fs"));
-    import_node_path = __toESM(require("node:path"));
+    import_node_path2 = __toESM(require("node:path"));
     MAX_DEPTH = 5;
   }
 });
@@ -2648,12 +3585,12 @@ function isMissing(error) {
   const code2 = error.code;
   return code2 === "ENOENT" || code2 === "ENOTDIR";
 }
-var fs4, import_node_path2, MAX_HEADER, HEX38, LooseObjects;
+var fs4, import_node_path3, MAX_HEADER, HEX38, LooseObjects;
 var init_loose = __esm({
   "src/git/odb/loose.ts"() {
     "use strict";
     fs4 = __toESM(require("node:fs"));
-    import_node_path2 = __toESM(require("node:path"));
+    import_node_path3 = __toESM(require("node:path"));
     init_errors();
     init_inflate();
     init_types();
@@ -2721,7 +3658,7 @@ var init_loose = __esm({
         if (!names) {
           names = /* @__PURE__ */ new Set();
           try {
-            for (const name of fs4.readdirSync(import_node_path2.default.join(this.dir, prefix))) if (HEX38.test(name)) names.add(name);
+            for (const name of fs4.readdirSync(import_node_path3.default.join(this.dir, prefix))) if (HEX38.test(name)) names.add(name);
           } catch (error) {
             if (!isMissing(error)) throw error;
           }
@@ -2730,7 +3667,7 @@ var init_loose = __esm({
         return names;
       }
       file(oid) {
-        return import_node_path2.default.join(this.dir, oid.slice(0, 2), oid.slice(2));
+        return import_node_path3.default.join(this.dir, oid.slice(0, 2), oid.slice(2));
       }
       name(oid) {
         return `${this.display}/${oid.slice(0, 2)}/${oid.slice(2)}`;
@@ -3461,15 +4398,15 @@ var init_pack_file = __esm({
 
 // src/git/odb/store.ts
 async function openPacks(objects, display, chunks) {
-  const dir = import_node_path3.default.join(objects, "pack");
+  const dir = import_node_path4.default.join(objects, "pack");
   const names = await fs7.promises.readdir(dir).catch(() => []);
   const present = new Set(names);
   const bases = names.filter((name) => name.endsWith(".idx") && present.has(`${name.slice(0, -4)}.pack`)).map((name) => name.slice(0, -4)).sort();
   return Promise.allSettled(
     bases.map(
       (base) => PackFile.open(
-        import_node_path3.default.join(dir, `${base}.pack`),
-        import_node_path3.default.join(dir, `${base}.idx`),
+        import_node_path4.default.join(dir, `${base}.pack`),
+        import_node_path4.default.join(dir, `${base}.idx`),
         `${display}/pack/${base}.pack`,
         chunks
       )
@@ -3483,16 +4420,16 @@ function toCorrupt(oid, error) {
   return error instanceof Damage ? new CorruptObjectError(oid, error.file, error.problem, { cause: error.cause }) : error;
 }
 async function refuseSha256(gitdir) {
-  const config = await fs7.promises.readFile(import_node_path3.default.join(gitdir, "config"), "utf8").catch(() => "");
+  const config = await fs7.promises.readFile(import_node_path4.default.join(gitdir, "config"), "utf8").catch(() => "");
   if (/^\s*objectformat\s*=\s*"?sha256"?\s*$/im.test(config))
     throw new Error(`${gitdir}: SHA-256 repositories are not supported (extensions.objectFormat = sha256)`);
 }
-var fs7, import_node_path3, DEFAULT_CACHE_BYTES, ObjectStore;
+var fs7, import_node_path4, DEFAULT_CACHE_BYTES, ObjectStore;
 var init_store = __esm({
   "src/git/odb/store.ts"() {
     "use strict";
     fs7 = __toESM(require("node:fs"));
-    import_node_path3 = __toESM(require("node:path"));
+    import_node_path4 = __toESM(require("node:path"));
     init_alternates();
     init_delta();
     init_errors();
@@ -3537,7 +4474,7 @@ var init_store = __esm({
        * chunk.
        */
       static async open(gitdir, options = {}) {
-        const objects = import_node_path3.default.join(gitdir, "objects");
+        const objects = import_node_path4.default.join(gitdir, "objects");
         const stat = await fs7.promises.stat(objects).catch(() => void 0);
         if (!stat?.isDirectory()) throw new Error(`${gitdir}: not a git directory (it has no objects directory)`);
         await refuseSha256(gitdir);
@@ -3863,854 +4800,8 @@ var init_odb = __esm({
   }
 });
 
-// src/engine/scan-worker.ts
-var import_node_perf_hooks = require("node:perf_hooks");
-var import_node_worker_threads = require("node:worker_threads");
-
-// src/filter/allowlist.ts
-var INLINE_ALLOW = "keysweep:allow";
-function compilePaths(globs) {
-  if (globs.length === 0) return () => false;
-  const picomatch = require_picomatch2();
-  return picomatch([...globs], { dot: true });
-}
-function suppressionOf(match, allowedPath, secrets, text, lines) {
-  if (allowedPath) return "allow-path";
-  if (secrets.some((allowed) => allowed.test(match.secret))) return "allow-secret";
-  if (text !== void 0 && hasInlineAllow(text, match, lines)) return "allow-inline";
-  return void 0;
-}
-function hasInlineAllow(text, match, lines) {
-  return matchedLines(text, match, lines).includes(INLINE_ALLOW);
-}
-function matchedLines(text, match, lines) {
-  const first = lines.lineOf(match.start);
-  const last = lines.lineOf(match.end - 1);
-  return text.slice(lines.lineStart(first), lines.lineEnd(last));
-}
-
-// src/sources/read-blob.ts
-init_types();
-function readBlobItem(objects, item, spec) {
-  const path4 = item.provenance.path;
-  try {
-    const object = objects.readUpTo(spec.oid, spec.maxFileSize);
-    if (object === TOO_LARGE) return { kind: "skip", path: path4, reason: "tooLarge" };
-    if (!object)
-      return { kind: "skip", path: path4, reason: "unreadable", detail: `blob ${spec.oid.slice(0, 12)} is missing` };
-    return { kind: "file", provenance: item.provenance, bytes: object.data };
-  } catch (error) {
-    return { kind: "skip", path: path4, reason: "unreadable", detail: error.message };
-  }
-}
-
-// src/sources/read-file.ts
-var fs2 = __toESM(require("node:fs"));
-init_read_at();
-var FLAGS = fs2.constants.O_RDONLY | fs2.constants.O_NONBLOCK;
-var UNKNOWN_SIZE_CHUNK = 64 * 1024;
-function readFileItemSync(item, spec, into) {
-  let fd;
-  try {
-    fd = fs2.openSync(pathOf(spec), FLAGS);
-    const stat = fs2.fstatSync(fd);
-    if (!stat.isFile()) return skip(item, "special");
-    if (stat.size > spec.maxFileSize) return skip(item, "tooLarge");
-    const bytes = into ? into.read(fd, stat.size) : fs2.readFileSync(fd);
-    return { kind: "file", provenance: item.provenance, bytes };
-  } catch (error) {
-    return skip(item, "unreadable", `cannot read file (${code(error)})`);
-  } finally {
-    if (fd !== void 0) fs2.closeSync(fd);
-  }
-}
-var ReadBuffer = class {
-  constructor(limit = 16 * 1024 * 1024) {
-    this.limit = limit;
-  }
-  limit;
-  buffer = Buffer.allocUnsafeSlow(0);
-  /**
-   * The bytes of the open regular file `fd`, which fstat said are `size`: fewer if it has shrunk since,
-   * no more if it has grown (as `fs.readFileSync` reads). Valid until the next call.
-   */
-  read(fd, size) {
-    if (size === 0 || size > this.limit) return fs2.readFileSync(fd);
-    if (size > this.buffer.length)
-      this.buffer = Buffer.allocUnsafeSlow(Math.min(this.limit, Math.max(size, 2 * this.buffer.length)));
-    return this.buffer.subarray(0, readAt(fd, this.buffer, 0, size, 0));
-  }
-};
-function pathOf(spec) {
-  const { absolute } = spec;
-  return typeof absolute === "string" ? absolute : Buffer.from(absolute.buffer, absolute.byteOffset, absolute.length);
-}
-function skip(item, reason, detail) {
-  return { kind: "skip", path: item.provenance.path, reason, ...detail ? { detail } : {} };
-}
-function code(error) {
-  return error.code ?? error.message;
-}
-
-// src/engine/job-wire.ts
-function decodeJobs(wire) {
-  if (wire.as === "jobs") return wire.jobs;
-  const { maxFileSize } = wire;
-  if (wire.as === "blobs") {
-    const { gitdir } = wire;
-    return wire.paths.map((path4, i) => ({
-      path: path4,
-      spec: { from: "blob", gitdir, oid: wire.oids[i], maxFileSize }
-    }));
-  }
-  return wire.paths.map((path4, i) => ({
-    path: path4,
-    spec: { from: "file", absolute: wire.absolutes[i], maxFileSize }
-  }));
-}
-function encodeOutcome(outcome) {
-  const clean = outcome.kind === "scanned" && !outcome.binary && outcome.findings.length === 0 && Object.keys(outcome.suppressed).length === 0;
-  return clean ? outcome.bytes : outcome;
-}
-
-// src/sources/decode.ts
-var SNIFF_BYTES = 8192;
-function utf8Body(bytes) {
-  if (isUtf16(bytes)) return void 0;
-  const start = bytes[0] === 239 && bytes[1] === 187 && bytes[2] === 191 ? 3 : 0;
-  if (bytes.subarray(start, start + SNIFF_BYTES).includes(0)) return void 0;
-  return start === 0 ? bytes : bytes.subarray(start);
-}
-function isUtf16(bytes) {
-  return bytes[0] === 255 && bytes[1] === 254 || bytes[0] === 254 && bytes[1] === 255;
-}
-function decodeText(bytes, utf8 = utf8Body(bytes)) {
-  if (utf8) return { binary: false, text: utf8.toString("utf8"), utf8 };
-  if (bytes[0] === 255 && bytes[1] === 254) return { binary: false, text: bytes.toString("utf16le", 2) };
-  if (bytes[0] === 254 && bytes[1] === 255) {
-    const body = Buffer.from(bytes.subarray(2, 2 + (bytes.length - 2 & ~1)));
-    return { binary: false, text: body.swap16().toString("utf16le") };
-  }
-  return { binary: true };
-}
-
-// src/engine/detect.ts
-var import_node_buffer = require("node:buffer");
-
-// src/engine/entropy.ts
-var counts = new Int32Array(128);
-var order = new Uint8Array(128);
-function shannonEntropy(text) {
-  if (text.length === 0) return 0;
-  let distinct = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code2 = text.charCodeAt(i);
-    if (code2 >= 128) {
-      for (let k = 0; k < distinct; k++) counts[order[k]] = 0;
-      return entropyOfCodePoints(text);
-    }
-    if (counts[code2] === 0) order[distinct++] = code2;
-    counts[code2] = counts[code2] + 1;
-  }
-  let entropy = 0;
-  for (let k = 0; k < distinct; k++) {
-    const code2 = order[k];
-    const p = counts[code2] / text.length;
-    entropy -= p * Math.log2(p);
-    counts[code2] = 0;
-  }
-  return entropy;
-}
-function entropyOfCodePoints(text) {
-  const byChar = /* @__PURE__ */ new Map();
-  for (const char of text) byChar.set(char, (byChar.get(char) ?? 0) + 1);
-  let entropy = 0;
-  const length = [...text].length;
-  for (const count of byChar.values()) {
-    const p = count / length;
-    entropy -= p * Math.log2(p);
-  }
-  return entropy;
-}
-
-// src/engine/literal-prefixes.ts
-var MIN_PREFIX = 3;
-var PLAIN = /[A-Za-z0-9 _-]/;
-var QUANTIFIER = /[?*+{]/;
-function literalPrefixes(source) {
-  const prefixes = [];
-  for (const branch of topLevelBranches(source)) {
-    let end = 0;
-    while (end < branch.length && PLAIN.test(branch[end])) end++;
-    if (end < branch.length && QUANTIFIER.test(branch[end])) end--;
-    if (end < MIN_PREFIX) return void 0;
-    prefixes.push(branch.slice(0, end).toLowerCase());
-  }
-  return prefixes.length > 0 ? prefixes : void 0;
-}
-function topLevelBranches(source) {
-  const branches = [];
-  let depth = 0;
-  let inClass = false;
-  let start = 0;
-  for (let i = 0; i < source.length; i++) {
-    const char = source[i];
-    if (char === "\\") i++;
-    else if (inClass) inClass = char !== "]";
-    else if (char === "[") inClass = true;
-    else if (char === "(") depth++;
-    else if (char === ")") depth--;
-    else if (char === "|" && depth === 0) {
-      branches.push(source.slice(start, i));
-      start = i + 1;
-    }
-  }
-  branches.push(source.slice(start));
-  return branches;
-}
-
-// src/engine/keywords.ts
-var prefilters = /* @__PURE__ */ new WeakMap();
-function keywordsIn(text, rules, utf8) {
-  const inBytes = utf8 && keywordsInBytes(utf8, rules);
-  if (inBytes) return inBytes;
-  const prefilter = prefilterOf(rules);
-  const cache = prefilter.scanners;
-  const missing = [...prefilter.keywords];
-  const found = /* @__PURE__ */ new Set();
-  let from = 0;
-  while (missing.length > 0) {
-    const key = missing.join("\0");
-    let scanner = cache.get(key);
-    if (!scanner) {
-      scanner = compileScanner(missing);
-      cache.set(key, scanner);
-    }
-    scanner.lastIndex = from;
-    const hit = scanner.exec(text);
-    if (!hit) break;
-    const keyword = hit[0].toLowerCase();
-    found.add(keyword);
-    missing.splice(missing.indexOf(keyword), 1);
-    from = hit.index;
-  }
-  return (keyword) => found.has(keyword);
-}
-function keywordsInBytes(utf8, rules) {
-  const prefilter = prefilterOf(rules);
-  if (prefilter.bytes === void 0) {
-    const { byteKeywordScanner: byteKeywordScanner2 } = (init_keyword_bytes(), __toCommonJS(keyword_bytes_exports));
-    prefilter.bytes = byteKeywordScanner2(prefilter.keywords) ?? null;
-  }
-  if (!prefilter.bytes) return void 0;
-  const found = prefilter.bytes.found(utf8);
-  return (keyword) => found.has(keyword);
-}
-function prefilterOf(rules) {
-  let prefilter = prefilters.get(rules);
-  if (!prefilter) {
-    const words = rules.flatMap((rule) => [...rule.keywords, ...nearbyPrefixes(rule) ?? []]);
-    const keywords = [...new Set(words.map((word) => word.toLowerCase()))].sort();
-    prefilter = { keywords, scanners: /* @__PURE__ */ new Map() };
-    prefilters.set(rules, prefilter);
-  }
-  return prefilter;
-}
-function compileScanner(keywords) {
-  const unique = [...new Set(keywords)].sort((a, b) => b.length - a.length);
-  const alternatives = unique.map(
-    (keyword) => [...keyword].map((char) => /[a-z]/.test(char) ? `[${char}${char.toUpperCase()}]` : escapeRegex(char)).join("")
-  );
-  return new RegExp(alternatives.join("|") || "(?!)", "g");
-}
-function escapeRegex(text) {
-  return text.replace(/[\\^$.*+?()[\]{}|/-]/g, "\\$&");
-}
-var prefixesOf = /* @__PURE__ */ new WeakMap();
-function nearbyPrefixes(rule) {
-  const nearby = rule.context?.nearby;
-  if (!nearby) return void 0;
-  let prefixes = prefixesOf.get(nearby);
-  if (prefixes === void 0) {
-    prefixes = /[uv]/.test(nearby.flags) ? null : literalPrefixes(nearby.source) ?? null;
-    prefixesOf.set(nearby, prefixes);
-  }
-  return prefixes ?? void 0;
-}
-
-// src/engine/line-index.ts
-var LineIndex = class {
-  constructor(text) {
-    this.text = text;
-    let lf = text.indexOf("\n");
-    let cr = text.indexOf("\r");
-    while (lf >= 0 || cr >= 0) {
-      if (cr < 0 || lf >= 0 && lf < cr) {
-        this.starts.push(lf + 1);
-        lf = text.indexOf("\n", lf + 1);
-      } else {
-        const crlf = lf === cr + 1;
-        this.starts.push(crlf ? lf + 1 : cr + 1);
-        if (crlf) lf = text.indexOf("\n", lf + 1);
-        cr = text.indexOf("\r", cr + 1);
-      }
-    }
-  }
-  text;
-  starts = [0];
-  /** 0-based line number holding `offset`. */
-  lineOf(offset) {
-    let low = 0;
-    let high = this.starts.length - 1;
-    while (low < high) {
-      const mid = low + high + 1 >> 1;
-      if ((this.starts[mid] ?? 0) <= offset) low = mid;
-      else high = mid - 1;
-    }
-    return low;
-  }
-  /** Offset where 0-based `line` starts (clamped to the text). */
-  lineStart(line) {
-    if (line <= 0) return 0;
-    return this.starts[Math.min(line, this.starts.length - 1)] ?? 0;
-  }
-  /** Offset just past the content of 0-based `line`, before its line terminator. */
-  lineEnd(line) {
-    const next = this.starts[line + 1];
-    if (next === void 0) return this.text.length;
-    let end = next;
-    if (this.text.charCodeAt(end - 1) === 10) end--;
-    if (this.text.charCodeAt(end - 1) === 13) end--;
-    return end;
-  }
-  /** Text of 0-based `line` without its terminator. */
-  lineText(line) {
-    return this.text.slice(this.lineStart(line), this.lineEnd(line));
-  }
-  location(start, end) {
-    const line = this.lineOf(start);
-    const endLine = this.lineOf(Math.max(start, end - 1));
-    return {
-      line: line + 1,
-      column: start - this.lineStart(line) + 1,
-      endLine: endLine + 1,
-      endColumn: end - this.lineStart(endLine) + 1
-    };
-  }
-};
-
-// src/engine/shortcuts.ts
-var WORTH_BYTES = 1024 * 1024;
-var seen = 0;
-var BYTE_SHORTCUTS = typeof globalThis.WebAssembly === "object";
-function shortcutsPay(bytes) {
-  if (!BYTE_SHORTCUTS) return false;
-  if (seen < WORTH_BYTES) seen += bytes;
-  return seen >= WORTH_BYTES;
-}
-
-// src/engine/unescape.ts
-var ESCAPE = /\\([/+])|%(2[FfBb]|3[Dd])/g;
-var PERCENT = { "2f": "/", "2b": "+", "3d": "=" };
-function unescapeSecret(raw) {
-  if (!raw.includes("\\") && !raw.includes("%")) return raw;
-  return raw.replace(
-    ESCAPE,
-    (_, escaped, hex) => escaped !== void 0 ? escaped : PERCENT[(hex ?? "").toLowerCase()] ?? ""
-  );
-}
-
-// src/engine/within-line.ts
-var OUTSIDE_CLASS = /* @__PURE__ */ new Set([..."bBdw", ..."^$\\.*+?()[]{}|/-"]);
-var INSIDE_CLASS = /* @__PURE__ */ new Set([..."dw", ..."^$\\.*+?()[]{}|/-"]);
-function matchesWithinLine(regex) {
-  const { source, flags } = regex;
-  if (flags.includes("v")) return false;
-  let inClass = false;
-  for (let i = 0; i < source.length; i++) {
-    const char = source[i];
-    if (char < " ") return false;
-    if (char === "\\") {
-      i++;
-      if (!(inClass ? INSIDE_CLASS : OUTSIDE_CLASS).has(source[i])) return false;
-    } else if (inClass) {
-      inClass = char !== "]";
-    } else if (char === "[") {
-      if (source[i + 1] === "^") return false;
-      inClass = true;
-    } else if (char === "." && flags.includes("s")) {
-      return false;
-    }
-  }
-  return true;
-}
-
-// src/engine/detect.ts
-var LazyLines = class {
-  constructor(text) {
-    this.text = text;
-  }
-  text;
-  index;
-  get() {
-    this.index ??= new LineIndex(this.text);
-    return this.index;
-  }
-};
-function detect(text, rules, utf8, always = false, keywords) {
-  const bytes = utf8 && BYTE_SHORTCUTS && (always || keywords !== void 0 || shortcutsPay(utf8.length)) ? utf8 : void 0;
-  const hasKeyword = keywords ?? keywordsIn(text, rules, bytes);
-  let decoding = bytes === void 0 ? null : void 0;
-  const suppressed = {};
-  const drop = (reason) => {
-    suppressed[reason] = (suppressed[reason] ?? 0) + 1;
-  };
-  const lines = new LazyLines(text);
-  const byRule = /* @__PURE__ */ new Map();
-  const runsBySpec = /* @__PURE__ */ new Map();
-  const ordered = [...rules.filter((rule) => !rule.context), ...rules.filter((rule) => rule.context)];
-  for (const rule of ordered) {
-    if (!rule.keywords.some(hasKeyword)) continue;
-    const kept = [];
-    let windows = searchWindows(text, rule, byRule, hasKeyword);
-    let runs;
-    if (rule.run && bytes && decoding !== null && (always || runsPay(windows, text.length))) {
-      decoding ??= bytes.length === text.length ? "byte-per-unit" : (0, import_node_buffer.isUtf8)(bytes) ? "utf8" : null;
-      if (decoding) {
-        const key = runKey(rule.run);
-        const found = runsBySpec.get(key) ?? findRuns(rule.run, bytes, decoding);
-        runsBySpec.set(key, found);
-        runs = found;
-        windows = intersect(windows, runWindows(found, text.length));
-      }
-    }
-    const starts = runs && rule.run?.starts ? { runs, chars: rule.run.starts } : void 0;
-    for (const candidate of candidates(text, rule, windows, starts)) {
-      const reason = ruleCheck(rule, candidate.secret, candidate.entropy);
-      if (reason) drop(reason);
-      else kept.push(candidate);
-    }
-    byRule.set(rule.id, kept);
-  }
-  const matches = [];
-  for (const rule of rules) {
-    for (const match of byRule.get(rule.id) ?? []) {
-      if (rule.context && !hasContext(text, match, rule.context, byRule, lines)) drop("context");
-      else matches.push(match);
-    }
-  }
-  return { matches, suppressed, lines };
-}
-function searchWindows(text, rule, byRule, hasKeyword) {
-  const context = rule.context;
-  const whole = [[0, text.length]];
-  if (!context?.nearby || context.ruleInFile.some((id) => (byRule.get(id)?.length ?? 0) > 0)) return whole;
-  if (nearbyPrefixes(rule)?.some(hasKeyword) === false) return [];
-  const nearby = new RegExp(context.nearby.source, `${context.nearby.flags.replace(/[gy]/g, "")}g`);
-  const windows = [];
-  const lf = new NextBreak(text, "\n");
-  const cr = new NextBreak(text, "\r");
-  const oneHitPerLine = withinLine(context.nearby);
-  let start = 0;
-  let end = -1;
-  for (let hit = nearby.exec(text); hit; hit = nearby.exec(text)) {
-    if (hit[0].length === 0) nearby.lastIndex++;
-    const lastBreak = Math.max(lf.lastBefore(hit.index), cr.lastBefore(hit.index));
-    if (lastBreak >= 0) {
-      start = lastBreak + 1;
-      end = -1;
-    }
-    const hitEnd = hit.index + hit[0].length;
-    if (end < 0 || /[\r\n]/.test(hit[0]))
-      end = Math.max(end, lineEndAfter(text, hitEnd, context.linesBefore, cr.upcoming() < 0));
-    const last = windows[windows.length - 1];
-    if (last && start <= last[1]) last[1] = Math.max(last[1], end);
-    else windows.push([start, end]);
-    if (oneHitPerLine) {
-      const nextBreak = firstOf(lf.upcoming(), cr.upcoming());
-      if (nextBreak < 0) break;
-      nearby.lastIndex = Math.max(nearby.lastIndex, nextBreak + 1);
-    }
-  }
-  return windows;
-}
-var withinLineOf = /* @__PURE__ */ new WeakMap();
-function withinLine(nearby) {
-  let within = withinLineOf.get(nearby);
-  if (within === void 0) {
-    within = matchesWithinLine(nearby);
-    withinLineOf.set(nearby, within);
-  }
-  return within;
-}
-function firstOf(a, b) {
-  return a < 0 ? b : b < 0 ? a : Math.min(a, b);
-}
-var NextBreak = class {
-  constructor(text, char) {
-    this.text = text;
-    this.char = char;
-    this.next = text.indexOf(char);
-  }
-  text;
-  char;
-  next;
-  /** The first break not passed yet: at or after the last offset asked about (-1 if none). */
-  upcoming() {
-    return this.next;
-  }
-  /** The last break before `offset` not returned before (-1 if none); offsets must not decrease. */
-  lastBefore(offset) {
-    let last = -1;
-    while (this.next >= 0 && this.next < offset) {
-      last = this.next;
-      this.next = this.text.indexOf(this.char, this.next + 1);
-    }
-    return last;
-  }
-};
-var RUN_WORTH = 8;
-function runsPay(windows, length) {
-  return covered(windows) * RUN_WORTH > length;
-}
-var RUN_MARGIN = 2;
-var finders = /* @__PURE__ */ new Map();
-function runKey(run) {
-  return `${run.min} ${run.chars.flags} ${run.chars.source}`;
-}
-function covered(windows) {
-  return windows.reduce((sum, [from, to]) => sum + to - from, 0);
-}
-function runWindows(found, length) {
-  const windows = [];
-  for (let k = 0; k < found.length; k += 2) {
-    const from = Math.max(0, found[k] - RUN_MARGIN);
-    const to = Math.min(length, found[k + 1] + RUN_MARGIN);
-    const last = windows[windows.length - 1];
-    if (last && from <= last[1]) last[1] = Math.max(last[1], to);
-    else windows.push([from, to]);
-  }
-  return windows;
-}
-function findRuns(run, utf8, decoding) {
-  const key = runKey(run);
-  let finder = finders.get(key);
-  if (!finder) {
-    const { runFinder: runFinder2 } = (init_byte_runs(), __toCommonJS(byte_runs_exports));
-    finder = runFinder2(run.chars, run.min);
-    finders.set(key, finder);
-  }
-  return finder.runs(utf8, decoding);
-}
-function intersect(a, b) {
-  const both = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length && j < b.length) {
-    const [aFrom, aTo] = a[i];
-    const [bFrom, bTo] = b[j];
-    const from = Math.max(aFrom, bFrom);
-    const to = Math.min(aTo, bTo);
-    if (from < to) both.push([from, to]);
-    if (aTo < bTo) i++;
-    else j++;
-  }
-  return both;
-}
-function lineEndAfter(text, offset, extraLines, lfOnly) {
-  if (lfOnly) {
-    let end2 = offset - 1;
-    for (let line = 0; line <= extraLines; line++) {
-      end2 = text.indexOf("\n", end2 + 1);
-      if (end2 < 0) return text.length;
-    }
-    return end2;
-  }
-  const breaks = /\r\n?|\n/g;
-  breaks.lastIndex = offset;
-  let end = text.length;
-  for (let line = 0; line <= extraLines; line++) {
-    const found = breaks.exec(text);
-    if (!found) return text.length;
-    end = found.index;
-  }
-  return end;
-}
-function* candidates(text, rule, windows, starts) {
-  const pattern = new RegExp(rule.pattern);
-  const sticky = starts && new RegExp(rule.pattern.source, `${rule.pattern.flags.replace(/[gy]/g, "")}y`);
-  const next = starts && nextStart(text, starts);
-  for (const [from, to] of windows) {
-    const haystack = from === 0 && to === text.length ? text : text.slice(from, to);
-    pattern.lastIndex = 0;
-    const search = sticky && next ? () => stickySearch(sticky, haystack, from, next, pattern) : () => pattern.exec(haystack);
-    for (let found = search(); found; found = search()) {
-      if (found[0].length === 0) pattern.lastIndex++;
-      const span = found.indices?.[rule.secretGroup];
-      if (!span) continue;
-      const [start, end] = [span[0] + from, span[1] + from];
-      const raw = text.slice(start, end);
-      const secret = rule.unescape ? unescapeSecret(raw) : raw;
-      yield { rule, secret, start, end, entropy: shannonEntropy(secret) };
-    }
-  }
-}
-function stickySearch(sticky, haystack, from, next, pattern) {
-  for (let at = pattern.lastIndex; at < haystack.length; ) {
-    const start = at === 0 ? 0 : next(from + at) - from;
-    if (start >= haystack.length) break;
-    sticky.lastIndex = start;
-    const found = sticky.exec(haystack);
-    if (found) {
-      pattern.lastIndex = start + found[0].length;
-      return found;
-    }
-    at = start + 1;
-  }
-  pattern.lastIndex = 0;
-  return null;
-}
-function nextStart(text, { runs, chars }) {
-  let k = 0;
-  const ahead = [...chars].map(() => -1);
-  return (offset) => {
-    while (k < runs.length && runs[k + 1] <= offset) k += 2;
-    if (k >= runs.length || offset < runs[k]) return offset;
-    let first = runs[k + 1];
-    for (let c = 0; c < chars.length; c++) {
-      if (ahead[c] < offset) {
-        const found = text.indexOf(chars[c], offset);
-        ahead[c] = found < 0 ? Number.POSITIVE_INFINITY : found;
-      }
-      first = Math.min(first, ahead[c]);
-    }
-    return first;
-  };
-}
-function ruleCheck(rule, secret, entropy) {
-  if (entropy < rule.minEntropy) return "entropy";
-  if (!rule.mustContain.every((required) => required.test(secret))) return "shape";
-  if (rule.allowSecrets.some((allowed) => allowed.test(secret))) return "rule-allowlist";
-  return void 0;
-}
-function hasContext(text, match, context, byRule, lazyLines) {
-  if (context.ruleInFile.some((id) => (byRule.get(id)?.length ?? 0) > 0)) return true;
-  if (!context.nearby) return false;
-  const lines = lazyLines.get();
-  const from = lines.lineStart(lines.lineOf(match.start) - context.linesBefore);
-  const to = lines.lineEnd(lines.lineOf(match.end - 1));
-  const window = `${text.slice(from, match.start)} ${text.slice(match.end, to)}`;
-  return context.nearby.test(window);
-}
-
-// src/engine/fingerprint.ts
-var crypto;
-function sha256Hex(text) {
-  crypto ??= require("node:crypto");
-  return crypto.createHash("sha256").update(text).digest("hex");
-}
-function fingerprint(ruleId, secret) {
-  return sha256Hex(`${ruleId}\0${secret}`).slice(0, 32);
-}
-function credentialId(anchorFingerprint) {
-  return sha256Hex(`credential\0${anchorFingerprint}`).slice(0, 16);
-}
-
-// src/engine/account.ts
-var BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-function accountFromKeyId(keyId) {
-  const body = keyId.slice(4).toUpperCase();
-  if (body.length < 10) return null;
-  let bits = 0n;
-  for (const char of body.slice(0, 10)) {
-    const value = BASE32.indexOf(char);
-    if (value < 0) return null;
-    bits = bits << 5n | BigInt(value);
-  }
-  const z = bits >> 2n;
-  const generationBit = z >> 47n & 1n;
-  if (generationBit === 0n) return null;
-  const account = (z & 0x7fffffffff80n) >> 7n;
-  return account < 1000000000000n ? account.toString().padStart(12, "0") : null;
-}
-
-// src/engine/pair.ts
-function pairFindings(matches, ruleSet, lines, provenance) {
-  const groups = /* @__PURE__ */ new Map();
-  const kindOfId = /* @__PURE__ */ new Map();
-  for (const kind of ruleSet.credentials) {
-    for (const match of matches) {
-      if (match.rule.id === kind.keyIdRule && !kindOfId.has(match)) {
-        kindOfId.set(match, kind);
-        groups.set(match, []);
-      }
-    }
-  }
-  const anchorOf = /* @__PURE__ */ new Map();
-  for (const match of matches) {
-    if (kindOfId.has(match)) continue;
-    const eligible = [...kindOfId].filter(
-      ([, kind]) => kind.secretRule === match.rule.id || kind.tokenRule === match.rule.id
-    );
-    const anchor = nearest(
-      match,
-      eligible.map(([id]) => id),
-      lines
-    );
-    if (anchor) {
-      anchorOf.set(match, anchor);
-      groups.get(anchor)?.push(match);
-    }
-  }
-  return matches.map((match) => {
-    const anchor = kindOfId.has(match) ? match : anchorOf.get(match);
-    const kind = anchor ? kindOfId.get(anchor) : void 0;
-    const members = anchor ? groups.get(anchor) ?? [] : [];
-    const paired = kind !== void 0 && members.some((member) => member.rule.id === kind.secretRule);
-    const own = fingerprint(match.rule.id, match.secret);
-    return {
-      ruleId: match.rule.id,
-      title: match.rule.title,
-      severity: paired ? kind.severity : match.rule.severity,
-      fingerprint: own,
-      secret: match.secret,
-      location: lines.location(match.start, match.end),
-      provenance,
-      entropy: match.entropy,
-      credential: credentialId(anchor ? fingerprint(anchor.rule.id, anchor.secret) : own),
-      credentialKind: paired ? kind.id : null,
-      account: anchor ? accountFromKeyId(anchor.secret) : null,
-      remediation: paired ? kind.remediation : match.rule.remediation
-    };
-  });
-}
-function nearest(match, ids, lines) {
-  const line = lines.lineOf(match.start);
-  let best;
-  let bestKey = [];
-  for (const id of ids) {
-    const idLine = lines.lineOf(id.start);
-    const key = [Math.abs(idLine - line), id.start > match.start ? 1 : 0, Math.abs(id.start - match.start)];
-    if (!best || compareKeys(key, bestKey) < 0) {
-      best = id;
-      bestKey = key;
-    }
-  }
-  return best;
-}
-function compareKeys(a, b) {
-  for (let i = 0; i < a.length; i++) {
-    const difference = (a[i] ?? 0) - (b[i] ?? 0);
-    if (difference !== 0) return difference;
-  }
-  return 0;
-}
-
-// src/engine/fragment.ts
-function scanFragment(fragment, ruleSet, filters2) {
-  const detection = detect(
-    fragment.text,
-    ruleSet.rules,
-    fragment.utf8,
-    fragment.shortcuts === "always",
-    fragment.keywords
-  );
-  const suppressed = detection.suppressed;
-  if (detection.matches.length === 0) return { findings: [], suppressed };
-  const lines = detection.lines.get();
-  const allowedPath = filters2.allowPath(fragment.provenance.path);
-  const inlineAllows = fragment.text.includes(INLINE_ALLOW);
-  const kept = [];
-  for (const match of detection.matches) {
-    let reason = suppressionOf(
-      match,
-      allowedPath,
-      filters2.allowSecrets,
-      inlineAllows ? fragment.text : void 0,
-      lines
-    );
-    if (reason === "allow-inline" && fragment.before) {
-      const line = matchedLines(fragment.text, match, lines);
-      if (!fragment.before.some((text) => text.includes(line))) reason = "allow-inline-added";
-    }
-    if (reason) suppressed[reason] = (suppressed[reason] ?? 0) + 1;
-    else kept.push(match);
-  }
-  const paired = pairFindings(kept, ruleSet, lines, fragment.provenance);
-  if (!fragment.before) return { findings: paired, suppressed };
-  const existing = fingerprintsIn(fragment.before, ruleSet);
-  const findings = paired.filter((finding) => !existing.has(finding.fingerprint));
-  const dropped = paired.length - findings.length;
-  if (dropped > 0) suppressed["already-present"] = (suppressed["already-present"] ?? 0) + dropped;
-  return { findings, suppressed };
-}
-function fingerprintsIn(texts, ruleSet) {
-  const fingerprints = /* @__PURE__ */ new Set();
-  for (const text of texts) {
-    for (const match of detect(text, ruleSet.rules).matches)
-      fingerprints.add(fingerprint(match.rule.id, match.secret));
-  }
-  return fingerprints;
-}
-
-// src/engine/scan-file.ts
-function scanFile(item, ruleSet, filters2, all) {
-  const bytes = item.bytes.length;
-  const body = utf8Body(item.bytes);
-  const keywords = body && shortcutsPay(body.length) ? keywordsInBytes(body, ruleSet.rules) : void 0;
-  if (keywords && !ruleSet.rules.some((rule) => rule.keywords.some(keywords)))
-    return { kind: "scanned", bytes, binary: false, findings: [], suppressed: {} };
-  const decoded = decodeText(item.bytes, body);
-  if (decoded.binary) return { kind: "scanned", bytes, binary: true, findings: [], suppressed: {} };
-  const before = all ? void 0 : item.before?.flatMap((version) => textOf(version));
-  const outcome = scanFragment(
-    {
-      text: decoded.text,
-      provenance: item.provenance,
-      ...decoded.utf8 ? { utf8: decoded.utf8 } : {},
-      ...keywords ? { keywords } : {},
-      ...before ? { before } : {}
-    },
-    ruleSet,
-    filters2
-  );
-  return {
-    kind: "scanned",
-    bytes,
-    binary: false,
-    findings: outcome.findings,
-    suppressed: outcome.suppressed
-  };
-}
-function textOf(bytes) {
-  const decoded = decodeText(bytes);
-  return decoded.binary ? [] : [decoded.text];
-}
-
-// src/engine/scan-worker.ts
-var port = import_node_worker_threads.parentPort;
-if (!port) throw new Error("scan-worker.js runs as a worker thread of a scan");
-var setup = import_node_worker_threads.workerData;
-var filters = {
-  allowPath: compilePaths(setup.allowPaths),
-  allowSecrets: setup.allowSecrets
-};
-var stores = /* @__PURE__ */ new Map();
-var CACHE_BYTES = 4 * 1024 * 1024;
-if (setup.gitdir)
-  storeFor(setup.gitdir).then((store) => store.prepare()).catch(() => {
-  });
-var reads = new ReadBuffer();
-var closing = false;
-var queue = Promise.resolve();
-port.on("message", (message) => {
-  if (message.type === "close") {
-    closing = true;
-    queue = queue.then(closeAll);
-    return;
-  }
-  queue = queue.then(() => runBatch(message.id, decodeJobs(message.jobs)));
-});
+// src/engine/scan-worker-thread.ts
+var scan_worker_thread_exports = {};
 async function runBatch(id, jobs) {
   if (closing) return;
   let answer;
@@ -4748,3 +4839,132 @@ async function closeAll() {
   );
   port?.close();
 }
+var import_node_perf_hooks, import_node_worker_threads, port, setup, filters, stores, CACHE_BYTES, reads, closing, queue;
+var init_scan_worker_thread = __esm({
+  "src/engine/scan-worker-thread.ts"() {
+    "use strict";
+    import_node_perf_hooks = require("node:perf_hooks");
+    import_node_worker_threads = require("node:worker_threads");
+    init_allowlist();
+    init_read_blob();
+    init_read_file();
+    init_job_wire();
+    init_scan_file();
+    port = import_node_worker_threads.parentPort;
+    if (!port) throw new Error("scan-worker.js runs as a worker thread of a scan");
+    setup = import_node_worker_threads.workerData;
+    filters = {
+      allowPath: compilePaths(setup.allowPaths),
+      allowSecrets: setup.allowSecrets
+    };
+    stores = /* @__PURE__ */ new Map();
+    CACHE_BYTES = 4 * 1024 * 1024;
+    if (setup.gitdir)
+      storeFor(setup.gitdir).then((store) => store.prepare()).catch(() => {
+      });
+    reads = new ReadBuffer();
+    closing = false;
+    queue = Promise.resolve();
+    port.on("message", (message) => {
+      if (message.type === "close") {
+        closing = true;
+        queue = queue.then(closeAll);
+        return;
+      }
+      queue = queue.then(() => runBatch(message.id, decodeJobs(message.jobs)));
+    });
+  }
+});
+
+// src/util/code-cache.ts
+var import_node_fs = require("node:fs");
+var import_node_module = __toESM(require("node:module"));
+var import_node_path = __toESM(require("node:path"));
+var import_node_vm = require("node:vm");
+var CODE_CACHE_DIR = import_node_path.default.join(__dirname, "..", "code-cache");
+var MANIFEST = "manifest.json";
+var RECORD_ENV = "KEYSWEEP_CODE_CACHE_RECORD";
+var codeCacheUse = { hits: 0, rejected: 0 };
+var installed = false;
+function useCodeCache(dir = CODE_CACHE_DIR) {
+  if (installed) return;
+  const recording = process.env[RECORD_ENV] === "1";
+  const manifest = recording ? void 0 : readManifest(dir);
+  if (!recording && manifest === void 0) return;
+  installed = true;
+  const root = import_node_path.default.dirname(import_node_path.default.dirname(dir));
+  const prototype = import_node_module.default.prototype;
+  const original = prototype._compile;
+  const recorded = /* @__PURE__ */ new Map();
+  prototype._compile = function(content, filename) {
+    const name = import_node_path.default.relative(root, filename);
+    let cachedData;
+    if (content.includes("import(")) return original.call(this, content, filename);
+    if (!recording) {
+      const entry = manifest?.modules[name];
+      if (entry === void 0 || entry.hash !== sourceHash(content))
+        return original.call(this, content, filename);
+      try {
+        cachedData = (0, import_node_fs.readFileSync)(import_node_path.default.join(dir, entry.file));
+      } catch {
+        return original.call(this, content, filename);
+      }
+    }
+    const script = new import_node_vm.Script(wrapped(content), { filename, cachedData });
+    if (cachedData !== void 0) {
+      if (script.cachedDataRejected) codeCacheUse.rejected++;
+      else codeCacheUse.hits++;
+    }
+    if (recording) recorded.set(name, script);
+    const run = script.runInThisContext({ displayErrors: true });
+    return run.call(this.exports, this.exports, requireFor(this), this, filename, import_node_path.default.dirname(filename));
+  };
+  if (recording) process.once("exit", () => writeRecorded(dir, recorded));
+}
+function wrapped(content) {
+  const source = content.startsWith("#!") ? `//${content}` : content;
+  return `(function (exports, require, module, __filename, __dirname) { ${source}
+});`;
+}
+function requireFor(module2) {
+  const statics = import_node_module.default;
+  const require2 = ((id) => module2.require(id));
+  const resolve = ((request, options) => statics._resolveFilename(request, module2, false, options));
+  resolve.paths = (request) => statics._resolveLookupPaths(request, module2);
+  require2.resolve = resolve;
+  require2.main = process.mainModule;
+  require2.extensions = statics._extensions;
+  require2.cache = statics._cache;
+  return require2;
+}
+function readManifest(dir) {
+  try {
+    return JSON.parse((0, import_node_fs.readFileSync)(import_node_path.default.join(dir, MANIFEST), "utf8"));
+  } catch {
+    return void 0;
+  }
+}
+function sourceHash(text) {
+  let hash = 2166136261;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 16777619);
+  return hash >>> 0;
+}
+function cacheFileName(name) {
+  return `${encodeURIComponent(name)}.v8`;
+}
+function writeRecorded(dir, recorded) {
+  (0, import_node_fs.mkdirSync)(dir, { recursive: true });
+  const { threadId } = require("node:worker_threads");
+  for (const [name, script] of recorded) {
+    const file = import_node_path.default.join(dir, cacheFileName(name));
+    const data = script.createCachedData();
+    if ((0, import_node_fs.existsSync)(file) && (0, import_node_fs.readFileSync)(file).length >= data.length) continue;
+    const temporary = `${file}.${process.pid}.${threadId}.tmp`;
+    (0, import_node_fs.writeFileSync)(temporary, data);
+    (0, import_node_fs.renameSync)(temporary, file);
+  }
+}
+
+// src/engine/scan-worker.ts
+useCodeCache();
+init_scan_worker_thread();

@@ -1,5 +1,9 @@
 #!/usr/bin/env node
-import { run } from './run';
+import { useCodeCache } from '../util/code-cache';
+
+// Before anything else is loaded: the modules below are compiled from the build's code cache.
+useCodeCache();
+const { run } = require('./run') as typeof import('./run');
 
 // The first Ctrl-C stops the scan cleanly (what was found so far is reported); a second one kills.
 const interrupt = new AbortController();

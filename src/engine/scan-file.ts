@@ -7,7 +7,7 @@ import { shortcutsPay } from './shortcuts';
 
 /**
  * One file through decoding and the engine, wherever it runs: in the scan loop, or in a worker thread
- * (engine/scan-worker.ts), which sends the outcome back for the loop to merge in source order. It holds
+ * (engine/scan-worker-thread.ts), which sends the outcome back for the loop to merge in source order. It holds
  * no bytes and no RegExp, so it crosses threads as it is.
  */
 export interface ScannedFileOutcome {
