@@ -4926,13 +4926,14 @@ function wrapped(content) {
   return `(function (exports, require, module, __filename, __dirname) { ${source}
 });`;
 }
+var mainModule = require.main;
 function requireFor(module2) {
   const statics = import_node_module.default;
   const require2 = ((id) => module2.require(id));
   const resolve = ((request, options) => statics._resolveFilename(request, module2, false, options));
   resolve.paths = (request) => statics._resolveLookupPaths(request, module2);
   require2.resolve = resolve;
-  require2.main = process.mainModule;
+  require2.main = mainModule;
   require2.extensions = statics._extensions;
   require2.cache = statics._cache;
   return require2;

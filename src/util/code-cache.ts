@@ -81,6 +81,9 @@ function wrapped(content: string): string {
   return `(function (exports, require, module, __filename, __dirname) { ${source}\n});`;
 }
 
+/** The program's main module, which every module's `require.main` is. */
+const mainModule = require.main;
+
 /** The `require` Node gives a module (see makeRequireFunction in Node's CommonJS loader). */
 function requireFor(module: CompilingModule): NodeJS.Require {
   const statics = Module as unknown as {
@@ -94,7 +97,7 @@ function requireFor(module: CompilingModule): NodeJS.Require {
     statics._resolveFilename(request, module, false, options)) as NodeJS.RequireResolve;
   resolve.paths = (request: string) => statics._resolveLookupPaths(request, module);
   require.resolve = resolve;
-  require.main = process.mainModule;
+  require.main = mainModule; // (the same as process.mainModule, which is deprecated)
   require.extensions = statics._extensions;
   require.cache = statics._cache;
   return require;
