@@ -4896,18 +4896,18 @@ function useCodeCache(dir = CODE_CACHE_DIR) {
   const prototype = import_node_module.default.prototype;
   const original = prototype._compile;
   const recorded = /* @__PURE__ */ new Map();
-  prototype._compile = function(content, filename) {
+  prototype._compile = function(content, filename, ...rest) {
+    const own = () => original.call(this, content, filename, ...rest);
+    if (content.includes("import(") || rest[0] !== void 0 && rest[0] !== "commonjs") return own();
     const name = import_node_path.default.relative(root, filename);
     let cachedData;
-    if (content.includes("import(")) return original.call(this, content, filename);
     if (!recording) {
       const entry = manifest?.modules[name];
-      if (entry === void 0 || entry.hash !== sourceHash(content))
-        return original.call(this, content, filename);
+      if (entry === void 0 || entry.hash !== sourceHash(content)) return own();
       try {
         cachedData = (0, import_node_fs.readFileSync)(import_node_path.default.join(dir, entry.file));
       } catch {
-        return original.call(this, content, filename);
+        return own();
       }
     }
     const script = new import_node_vm.Script(wrapped(content), { filename, cachedData });
@@ -4940,7 +4940,8 @@ function requireFor(module2) {
 }
 function readManifest(dir) {
   try {
-    return JSON.parse((0, import_node_fs.readFileSync)(import_node_path.default.join(dir, MANIFEST), "utf8"));
+    const manifest = JSON.parse((0, import_node_fs.readFileSync)(import_node_path.default.join(dir, MANIFEST), "utf8"));
+    return typeof manifest?.modules === "object" && manifest.modules !== null ? manifest : void 0;
   } catch {
     return void 0;
   }

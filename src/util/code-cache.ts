@@ -33,7 +33,8 @@ interface CompilingModule {
   exports: unknown;
   require(id: string): unknown;
 }
-type Compile = (this: CompilingModule, content: string, filename: string) => unknown;
+/** Node 22 passes a third argument (the module's format); it is passed on as it came. */
+type Compile = (this: CompilingModule, content: string, filename: string, ...rest: unknown[]) => unknown;
 
 let installed = false;
 
@@ -48,19 +49,20 @@ export function useCodeCache(dir = CODE_CACHE_DIR): void {
   const prototype = Module.prototype as unknown as { _compile: Compile };
   const original = prototype._compile;
   const recorded = new Map<string, Script>();
-  prototype._compile = function (this: CompilingModule, content: string, filename: string) {
+  prototype._compile = function (this: CompilingModule, content: string, filename: string, ...rest) {
+    const own = () => original.call(this, content, filename, ...rest);
+    // (a module that may import() dynamically, or that Node says is not CommonJS, needs Node's own
+    // compilation)
+    if (content.includes('import(') || (rest[0] !== undefined && rest[0] !== 'commonjs')) return own();
     const name = path.relative(root, filename);
     let cachedData: Buffer | undefined;
-    // (a module that may import() dynamically needs Node's own compilation, which supports it)
-    if (content.includes('import(')) return original.call(this, content, filename);
     if (!recording) {
       const entry = manifest?.modules[name];
-      if (entry === undefined || entry.hash !== sourceHash(content))
-        return original.call(this, content, filename);
+      if (entry === undefined || entry.hash !== sourceHash(content)) return own();
       try {
         cachedData = readFileSync(path.join(dir, entry.file));
       } catch {
-        return original.call(this, content, filename);
+        return own();
       }
     }
     const script = new Script(wrapped(content), { filename, cachedData });
@@ -105,7 +107,11 @@ function requireFor(module: CompilingModule): NodeJS.Require {
 
 function readManifest(dir: string): Manifest | undefined {
   try {
-    return JSON.parse(readFileSync(path.join(dir, MANIFEST), 'utf8')) as Manifest;
+    const manifest = JSON.parse(readFileSync(path.join(dir, MANIFEST), 'utf8')) as Partial<Manifest> | null;
+    // (a damaged manifest is no cache, never a failure to start)
+    return typeof manifest?.modules === 'object' && manifest.modules !== null
+      ? (manifest as Manifest)
+      : undefined;
   } catch {
     return undefined; // no cache (running from src/, or before the first build): compile as usual
   }

@@ -90,7 +90,7 @@ describe('code cache', () => {
     }
   });
 
-  it('compiles as usual when V8 refuses the data (other flags, damage), or there is no cache', () => {
+  it('compiles as usual when V8 refuses the data (other flags, damage), or without a sound manifest', () => {
     const tree = makePackage();
     try {
       expect(load(tree).use).toEqual({ hits: 0, rejected: 0 }); // no manifest: Node's own path
@@ -103,6 +103,10 @@ describe('code cache', () => {
       for (const file of readdirSync(dir).filter((name) => name.endsWith('.v8')))
         writeFileSync(path.join(dir, file), Buffer.alloc(readFileSync(path.join(dir, file)).length, 7));
       expect(load(tree)).toMatchObject({ mod: { value: 42 }, use: { hits: 0, rejected: 2 } });
+      for (const damaged of ['not json', 'null', '{"modules":null}', '{"modules":{"lib/dep.js":7}}']) {
+        writeFileSync(path.join(dir, 'manifest.json'), damaged);
+        expect(load(tree)).toMatchObject({ mod: { value: 42 }, use: { hits: 0, rejected: 0 } });
+      }
     } finally {
       tree.remove();
     }
