@@ -1913,6 +1913,37 @@ var init_read_at = __esm({
   }
 });
 
+// src/sources/decode.ts
+function binaryStart(start) {
+  return !isUtf16(start) && utf8Body(start.subarray(0, BINARY_SNIFF)) === void 0;
+}
+function utf8Body(bytes) {
+  if (isUtf16(bytes)) return void 0;
+  const start = bytes[0] === 239 && bytes[1] === 187 && bytes[2] === 191 ? 3 : 0;
+  if (bytes.subarray(start, start + SNIFF_BYTES).includes(0)) return void 0;
+  return start === 0 ? bytes : bytes.subarray(start);
+}
+function isUtf16(bytes) {
+  return bytes[0] === 255 && bytes[1] === 254 || bytes[0] === 254 && bytes[1] === 255;
+}
+function decodeText(bytes, utf8 = utf8Body(bytes)) {
+  if (utf8) return { binary: false, text: utf8.toString("utf8"), utf8 };
+  if (bytes[0] === 255 && bytes[1] === 254) return { binary: false, text: bytes.toString("utf16le", 2) };
+  if (bytes[0] === 254 && bytes[1] === 255) {
+    const body = Buffer.from(bytes.subarray(2, 2 + (bytes.length - 2 & ~1)));
+    return { binary: false, text: body.swap16().toString("utf16le") };
+  }
+  return { binary: true };
+}
+var SNIFF_BYTES, BINARY_SNIFF;
+var init_decode = __esm({
+  "src/sources/decode.ts"() {
+    "use strict";
+    SNIFF_BYTES = 8192;
+    BINARY_SNIFF = 3 + SNIFF_BYTES;
+  }
+});
+
 // src/sources/read-file.ts
 function readFileItemSync(item, spec, into) {
   let fd;
@@ -1921,6 +1952,11 @@ function readFileItemSync(item, spec, into) {
     const stat = fs2.fstatSync(fd);
     if (!stat.isFile()) return skip(item, "special");
     if (stat.size > spec.maxFileSize) return skip(item, "tooLarge");
+    if (stat.size > SNIFF_ABOVE) {
+      const start = Buffer.allocUnsafe(BINARY_SNIFF);
+      const sniffed = start.subarray(0, readAt(fd, start, 0, start.length, 0));
+      if (binaryStart(sniffed)) return { kind: "file", provenance: item.provenance, bytes: sniffed };
+    }
     const bytes = into ? into.read(fd, stat.size) : fs2.readFileSync(fd);
     return { kind: "file", provenance: item.provenance, bytes };
   } catch (error) {
@@ -1939,13 +1975,15 @@ function skip(item, reason, detail) {
 function code(error) {
   return error.code ?? error.message;
 }
-var fs2, FLAGS, UNKNOWN_SIZE_CHUNK, ReadBuffer;
+var fs2, FLAGS, SNIFF_ABOVE, UNKNOWN_SIZE_CHUNK, ReadBuffer;
 var init_read_file = __esm({
   "src/sources/read-file.ts"() {
     "use strict";
     fs2 = __toESM(require("node:fs"));
     init_read_at();
+    init_decode();
     FLAGS = fs2.constants.O_RDONLY | fs2.constants.O_NONBLOCK;
+    SNIFF_ABOVE = 1024 * 1024;
     UNKNOWN_SIZE_CHUNK = 64 * 1024;
     ReadBuffer = class {
       constructor(limit = 16 * 1024 * 1024) {
@@ -1990,33 +2028,6 @@ function encodeOutcome(outcome) {
 var init_job_wire = __esm({
   "src/engine/job-wire.ts"() {
     "use strict";
-  }
-});
-
-// src/sources/decode.ts
-function utf8Body(bytes) {
-  if (isUtf16(bytes)) return void 0;
-  const start = bytes[0] === 239 && bytes[1] === 187 && bytes[2] === 191 ? 3 : 0;
-  if (bytes.subarray(start, start + SNIFF_BYTES).includes(0)) return void 0;
-  return start === 0 ? bytes : bytes.subarray(start);
-}
-function isUtf16(bytes) {
-  return bytes[0] === 255 && bytes[1] === 254 || bytes[0] === 254 && bytes[1] === 255;
-}
-function decodeText(bytes, utf8 = utf8Body(bytes)) {
-  if (utf8) return { binary: false, text: utf8.toString("utf8"), utf8 };
-  if (bytes[0] === 255 && bytes[1] === 254) return { binary: false, text: bytes.toString("utf16le", 2) };
-  if (bytes[0] === 254 && bytes[1] === 255) {
-    const body = Buffer.from(bytes.subarray(2, 2 + (bytes.length - 2 & ~1)));
-    return { binary: false, text: body.swap16().toString("utf16le") };
-  }
-  return { binary: true };
-}
-var SNIFF_BYTES;
-var init_decode = __esm({
-  "src/sources/decode.ts"() {
-    "use strict";
-    SNIFF_BYTES = 8192;
   }
 });
 

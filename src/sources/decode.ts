@@ -14,6 +14,16 @@ export type Decoded =
   | { readonly binary: true };
 
 const SNIFF_BYTES = 8192;
+/** The bytes at a file's start that decide whether `decodeText` calls it binary: a UTF-8 BOM, then 8 KiB. */
+export const BINARY_SNIFF = 3 + SNIFF_BYTES;
+
+/**
+ * Whether `decodeText` calls any bytes starting with `start` (at least their first BINARY_SNIFF, or all
+ * of them) binary: a reader can then leave the rest of the file unread.
+ */
+export function binaryStart(start: Buffer): boolean {
+  return !isUtf16(start) && utf8Body(start.subarray(0, BINARY_SNIFF)) === undefined;
+}
 
 /**
  * The bytes `decodeText` would decode as UTF-8 (without a UTF-8 BOM), or undefined when it would decode

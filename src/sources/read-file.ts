@@ -1,12 +1,14 @@
 import * as fs from 'node:fs';
 import type { SkipReason } from '../types';
 import { readAt } from '../util/read-at';
+import { BINARY_SNIFF, binaryStart } from './decode';
 import type { FileItem, LoadItem, SkipItem } from './source';
 
 /**
  * Reading one working-tree file for a `load` item, the same way in either thread: open without
  * following a swap to a FIFO (O_NONBLOCK: open must not hang), check on the open descriptor that it is
- * still a regular file within the size limit, read it whole. Any failure is an `unreadable` skip naming
+ * still a regular file within the size limit, read it whole (a large one only up to where its first
+ * bytes say it is binary, see SNIFF_ABOVE). Any failure is an `unreadable` skip naming
  * the error code. The scan loop reads asynchronously (many reads in flight); a worker thread, which does
  * nothing else meanwhile, reads synchronously, which costs a fraction of the CPU time per file. The two
  * must give the same item for the same file (test/unit/sources/read-file.test.ts runs both on each case).
@@ -14,6 +16,13 @@ import type { FileItem, LoadItem, SkipItem } from './source';
 type FileSpec = Extract<LoadItem['spec'], { from: 'file' }>;
 
 const FLAGS = fs.constants.O_RDONLY | fs.constants.O_NONBLOCK;
+/**
+ * A file larger than this is sniffed first: when its first bytes say binary (see decode.ts), only they
+ * are read, and the item holds them (the scan decides binary from them alike, and counts no bytes of a
+ * binary file). Reading every file of this project's node_modules (`--max-file-size 4GB`), six binaries
+ * over 10 MiB were 271 MB of the 352 read. Smaller files are read whole at once: one read call each.
+ */
+const SNIFF_ABOVE = 1024 * 1024;
 
 export function readFileItem(item: LoadItem, spec: FileSpec): Promise<FileItem | SkipItem> {
   // fs's callback API: the promise API (a FileHandle, then stat, readFile and close on it) cost about
@@ -32,13 +41,41 @@ export function readFileItem(item: LoadItem, spec: FileSpec): Promise<FileItem |
         if (error) finish(unreadable(error));
         else if (!stat.isFile()) finish(skip(item, 'special'));
         else if (stat.size > spec.maxFileSize) finish(skip(item, 'tooLarge'));
-        else
-          readWhole(fd, stat.size, (error, bytes) =>
-            finish(error ? unreadable(error) : { kind: 'file', provenance: item.provenance, bytes }),
-          );
+        else {
+          const whole = () =>
+            readWhole(fd, stat.size, (error, bytes) =>
+              finish(error ? unreadable(error) : { kind: 'file', provenance: item.provenance, bytes }),
+            );
+          if (stat.size <= SNIFF_ABOVE) whole();
+          else
+            sniff(fd, (error, start) => {
+              if (error) finish(unreadable(error));
+              else if (binaryStart(start))
+                finish({ kind: 'file', provenance: item.provenance, bytes: start });
+              else whole();
+            });
+        }
       });
     });
   });
+}
+
+/** The file's first BINARY_SNIFF bytes (fewer if it is shorter). */
+function sniff(fd: number, done: (error: Error | null, start: Buffer) => void): void {
+  const start = Buffer.allocUnsafe(BINARY_SNIFF);
+  let filled = 0;
+  const next = (): void => {
+    fs.read(fd, start, filled, start.length - filled, filled, (error, read) => {
+      if (error) {
+        done(error, start);
+        return;
+      }
+      filled += read;
+      if (read > 0 && filled < start.length) next();
+      else done(null, start.subarray(0, filled));
+    });
+  };
+  next();
 }
 
 /** Chunks for a file whose size is not known (procfs gives 0), as fs.readFileSync reads one. */
@@ -87,6 +124,11 @@ export function readFileItemSync(item: LoadItem, spec: FileSpec, into?: ReadBuff
     const stat = fs.fstatSync(fd);
     if (!stat.isFile()) return skip(item, 'special');
     if (stat.size > spec.maxFileSize) return skip(item, 'tooLarge');
+    if (stat.size > SNIFF_ABOVE) {
+      const start = Buffer.allocUnsafe(BINARY_SNIFF);
+      const sniffed = start.subarray(0, readAt(fd, start, 0, start.length, 0));
+      if (binaryStart(sniffed)) return { kind: 'file', provenance: item.provenance, bytes: sniffed };
+    }
     const bytes = into ? into.read(fd, stat.size) : fs.readFileSync(fd);
     return { kind: 'file', provenance: item.provenance, bytes };
   } catch (error) {

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, closeSync, existsSync, openSync, readFileSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
+import { BINARY_SNIFF, decodeText } from '../../../src/sources/decode';
 import { ReadBuffer, readFileItem, readFileItemSync } from '../../../src/sources/read-file';
 import type { LoadItem } from '../../../src/sources/source';
 import { mulberry32 } from '../../support/fake-keys';
@@ -105,6 +106,48 @@ describe('readFileItem (the scan loop) and readFileItemSync (a worker)', () => {
     const content = bytes(size, 40 + size);
     const read = await both(tree.write(`both${size}.bin`, content));
     expect(read.kind === 'file' && read.bytes.equals(content)).toBe(true);
+  });
+
+  /** `both` for large files: bytes compared with Buffer#equals (jest's toEqual is slow on MBs). */
+  async function bothLarge(absolute: string): Promise<Buffer> {
+    const item = loadItem(absolute, 4 << 20);
+    const reads = [
+      await readFileItem(item, item.spec),
+      readFileItemSync(item, item.spec),
+      readFileItemSync(item, item.spec, new ReadBuffer()),
+    ].map((read) => (read.kind === 'file' ? read.bytes : Buffer.alloc(0)));
+    expect(reads.map((read) => read.equals(reads[0] as Buffer))).toEqual([true, true, true]);
+    return reads[0] as Buffer;
+  }
+
+  it('read only the start of a large binary file, alike: the start that makes it binary', async () => {
+    const content = bytes(2 * 1024 * 1024 + 5, 70);
+    content[8000] = 0; // a NUL in the first 8 KiB
+    // after a UTF-8 BOM, a NUL in the last byte of the 8 KiB that decide
+    const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.alloc(2 * 1024 * 1024, 0x61)]);
+    bom[3 + 8191] = 0;
+    for (const [name, file] of Object.entries({ content, bom })) {
+      const read = await bothLarge(tree.write(`large-${name}.bin`, file));
+      expect({
+        name,
+        start: read.equals(file.subarray(0, BINARY_SNIFF)),
+        binary: decodeText(read).binary,
+      }).toEqual({ name, start: true, binary: true });
+    }
+  });
+
+  it('read a large file whole when its start is text (a NUL further on) or UTF-16, alike', async () => {
+    const late = Buffer.concat([Buffer.alloc(BINARY_SNIFF, 0x61), Buffer.alloc(2 * 1024 * 1024, 0)]);
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.alloc(2 * 1024 * 1024, 0)]);
+    const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.alloc(8192, 0x61), late]);
+    for (const [name, content] of Object.entries({ late, utf16, bom })) {
+      const read = await bothLarge(tree.write(`large-${name}.txt`, content));
+      expect({ name, whole: read.equals(content), binary: decodeText(read).binary }).toEqual({
+        name,
+        whole: true,
+        binary: false,
+      });
+    }
   });
 
   it('skip a file over the size limit alike, without reading it', async () => {
