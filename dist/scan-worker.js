@@ -1915,7 +1915,7 @@ var init_read_at = __esm({
 
 // src/sources/decode.ts
 function binaryStart(start) {
-  return !isUtf16(start) && utf8Body(start.subarray(0, BINARY_SNIFF)) === void 0;
+  return !isUtf16(start) && utf8Body(start) === void 0;
 }
 function utf8Body(bytes) {
   if (isUtf16(bytes)) return void 0;

@@ -22,7 +22,7 @@ export const BINARY_SNIFF = 3 + SNIFF_BYTES;
  * of them) binary: a reader can then leave the rest of the file unread.
  */
 export function binaryStart(start: Buffer): boolean {
-  return !isUtf16(start) && utf8Body(start.subarray(0, BINARY_SNIFF)) === undefined;
+  return !isUtf16(start) && utf8Body(start) === undefined; // (utf8Body looks no further either)
 }
 
 /**

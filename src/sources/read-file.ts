@@ -48,7 +48,7 @@ export function readFileItem(item: LoadItem, spec: FileSpec): Promise<FileItem |
             );
           if (stat.size <= SNIFF_ABOVE) whole();
           else
-            sniff(fd, (error, start) => {
+            readWhole(fd, BINARY_SNIFF, (error, start) => {
               if (error) finish(unreadable(error));
               else if (binaryStart(start))
                 finish({ kind: 'file', provenance: item.provenance, bytes: start });
@@ -60,30 +60,13 @@ export function readFileItem(item: LoadItem, spec: FileSpec): Promise<FileItem |
   });
 }
 
-/** The file's first BINARY_SNIFF bytes (fewer if it is shorter). */
-function sniff(fd: number, done: (error: Error | null, start: Buffer) => void): void {
-  const start = Buffer.allocUnsafe(BINARY_SNIFF);
-  let filled = 0;
-  const next = (): void => {
-    fs.read(fd, start, filled, start.length - filled, filled, (error, read) => {
-      if (error) {
-        done(error, start);
-        return;
-      }
-      filled += read;
-      if (read > 0 && filled < start.length) next();
-      else done(null, start.subarray(0, filled));
-    });
-  };
-  next();
-}
-
 /** Chunks for a file whose size is not known (procfs gives 0), as fs.readFileSync reads one. */
 const UNKNOWN_SIZE_CHUNK = 64 * 1024;
 
 /**
  * The bytes of the open regular file `fd`, which fstat said are `size`, as `fs.readFileSync` reads them:
- * fewer if it has shrunk since, no more if it has grown; an empty size is read to the file's end.
+ * fewer if it has shrunk since, no more if it has grown; an empty size is read to the file's end. (With
+ * a smaller `size`, its first bytes: the sniff of a large file.)
  */
 function readWhole(fd: number, size: number, done: (error: Error | null, bytes: Buffer) => void): void {
   const known = size > 0;
