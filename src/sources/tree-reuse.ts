@@ -168,7 +168,11 @@ export class TreeReuse {
       const k = this.next + step;
       if (k < 0 || k >= count) continue;
       const start = k > 0 ? (entries[2 * k - 1] as number) : 0;
-      if (sameBytes(this.old.view, start, this.view, offset, (entries[2 * k + 1] as number) - start)) {
+      const length = (entries[2 * k + 1] as number) - start;
+      if (
+        offset + length <= this.view.byteLength &&
+        commonRun(this.old, start, this.view, this.words, offset, length) === length
+      ) {
         this.next = k + 1;
         return k;
       }
@@ -233,15 +237,4 @@ export function commonRun(
   }
   while (n < limit && a.getUint8(from + n) === view.getUint8(at + n)) n++;
   return n;
-}
-
-/** Whether `length` bytes of `a` at `aFrom` are those of `b` at `bFrom`, compared a 32-bit word at a time. */
-function sameBytes(a: DataView, aFrom: number, b: DataView, bFrom: number, length: number): boolean {
-  if (bFrom + length > b.byteLength) return false;
-  let i = 0;
-  // little-endian reads: x86 and ARM need no byte swap, and equality does not care about the order
-  for (; i + 4 <= length; i += 4)
-    if (a.getInt32(aFrom + i, true) !== b.getInt32(bFrom + i, true)) return false;
-  for (; i < length; i++) if (a.getUint8(aFrom + i) !== b.getUint8(bFrom + i)) return false;
-  return true;
 }
