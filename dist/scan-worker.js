@@ -1853,6 +1853,9 @@ function oidBytes(oid, into = Buffer.allocUnsafe(OID_BYTES)) {
     throw new TypeError(`not a SHA-1 object id: "${oid.slice(0, 80)}"`);
   return into;
 }
+function oidHexAt(bytes, at) {
+  return Buffer.from(bytes.buffer, bytes.byteOffset + at, OID_BYTES).toString("hex");
+}
 function isObjectType(name) {
   return name === "commit" || name === "tree" || name === "blob" || name === "tag";
 }
@@ -4424,9 +4427,6 @@ async function openPacks(objects, display, chunks) {
     )
   );
 }
-function hexAt(bytes, at) {
-  return Buffer.from(bytes.buffer, bytes.byteOffset + at, OID_BYTES).toString("hex");
-}
 function toCorrupt(oid, error) {
   return error instanceof Damage ? new CorruptObjectError(oid, error.file, error.problem, { cause: error.cause }) : error;
 }
@@ -4535,9 +4535,9 @@ var init_store = __esm({
         try {
           const found = this.findPacked(key);
           if (found !== void 0) return this.unpack(found, Number.POSITIVE_INFINITY);
-          return this.readLoose(hexAt(bytes, at));
+          return this.readLoose(oidHexAt(bytes, at));
         } catch (error) {
-          throw toCorrupt(hexAt(bytes, at), error);
+          throw toCorrupt(oidHexAt(bytes, at), error);
         }
       }
       /**

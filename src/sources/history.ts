@@ -3,6 +3,7 @@ import type { CleanTotals, PlaceFacts, ScanCache, SnapshotItem, SweepSnapshot } 
 import { KeysweepError } from '../errors';
 import type { Commit } from '../git/objects';
 import { parseTagTarget } from '../git/objects';
+import { oidHexAt } from '../git/odb/types';
 import { OidTable } from '../git/oid-table';
 import { headCommit, listAllRefs, type Ref, type Repository } from '../git/repo';
 import { MissingObjectError, type Trees } from '../git/trees';
@@ -265,13 +266,11 @@ function newBlobs(
   let data: Buffer;
   try {
     const object = trees.objects.readSyncAt(ids, idAt);
-    if (object?.type !== 'tree') throw new MissingObjectError(ids.toString('hex', idAt, idAt + 20), 'tree');
+    if (object?.type !== 'tree') throw new MissingObjectError(oidHexAt(ids, idAt), 'tree');
     data = object.data;
   } catch (error) {
     graph.setChildren(number, []);
-    state.damaged.push(
-      brokenObject(`tree ${ids.toString('hex', idAt, idAt + 20)} at ${prefix || '/'}`, error),
-    );
+    state.damaged.push(brokenObject(`tree ${oidHexAt(ids, idAt)} at ${prefix || '/'}`, error));
     return;
   }
   const view = OidTable.viewOf(data);
@@ -296,7 +295,7 @@ function newBlobs(
     let nul = data.indexOf(0, space + 1);
     if (nul < 0) nul = data.length;
     if (nul + 21 > data.length) {
-      const tree = ids.toString('hex', idAt, idAt + 20);
+      const tree = oidHexAt(ids, idAt);
       state.damaged.push({ what: `tree ${tree} at ${prefix || '/'}`, problem: 'malformed tree entry' });
       malformed = true;
       break;

@@ -7,7 +7,15 @@ import { LooseObjects } from './loose';
 import { ByteLru } from './lru';
 import { PackChunks } from './pack-chunks';
 import { type Entry, type EntryHeader, PackFile } from './pack-file';
-import { type GitObject, type ObjectType, OID_BYTES, oidBytes, PACK_TYPES, TOO_LARGE } from './types';
+import {
+  type GitObject,
+  type ObjectType,
+  OID_BYTES,
+  oidBytes,
+  oidHexAt,
+  PACK_TYPES,
+  TOO_LARGE,
+} from './types';
 
 /**
  * A read-only view of a repository's objects — packs, loose objects and alternates — built for bulk reads
@@ -136,9 +144,9 @@ export class ObjectStore {
     try {
       const found = this.findPacked(key);
       if (found !== undefined) return this.unpack(found, Number.POSITIVE_INFINITY) as GitObject;
-      return this.readLoose(hexAt(bytes, at));
+      return this.readLoose(oidHexAt(bytes, at));
     } catch (error) {
-      throw toCorrupt(hexAt(bytes, at), error); // (not from `key`: a delta base's lookup reuses it)
+      throw toCorrupt(oidHexAt(bytes, at), error); // (not from `key`: a delta base's lookup reuses it)
     }
   }
 
@@ -446,10 +454,6 @@ async function openPacks(
       ),
     ),
   );
-}
-
-function hexAt(bytes: Uint8Array, at: number): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset + at, OID_BYTES).toString('hex');
 }
 
 function toCorrupt(oid: string, error: unknown): unknown {

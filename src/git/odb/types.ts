@@ -42,6 +42,11 @@ export function oidBytes(oid: string, into = Buffer.allocUnsafe(OID_BYTES)): Buf
   return into;
 }
 
+/** The hex id of the 20 raw bytes at `at` of `bytes` (a tree entry's id): `oidBytes` the other way. */
+export function oidHexAt(bytes: Uint8Array, at: number): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset + at, OID_BYTES).toString('hex');
+}
+
 export function isObjectType(name: string): name is ObjectType {
   return name === 'commit' || name === 'tree' || name === 'blob' || name === 'tag';
 }
