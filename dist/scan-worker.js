@@ -1044,16 +1044,16 @@ var require_parse = __commonJS({
         const analysis = analyzeRepeatedExtglob(body, opts);
         if ((token.type === "plus" || token.type === "star") && analysis.risky) {
           const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open2 = tokens[token.tokensIndex];
-          open2.type = "text";
-          open2.value = literal;
-          open2.output = safeOutput || utils.escapeRegex(literal);
+          const open = tokens[token.tokensIndex];
+          open.type = "text";
+          open.value = literal;
+          open.output = safeOutput || utils.escapeRegex(literal);
           for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
             tokens[i].value = "";
             tokens[i].output = "";
             delete tokens[i].suffix;
           }
-          state.output = token.output + open2.output;
+          state.output = token.output + open.output;
           state.backtrack = true;
           push({ type: "paren", extglob: true, value, output: "" });
           decrement("parens");
@@ -1273,15 +1273,15 @@ var require_parse = __commonJS({
         }
         if (value === "{" && opts.nobrace !== true) {
           increment("braces");
-          const open2 = {
+          const open = {
             type: "brace",
             value,
             output: "(",
             outputIndex: state.output.length,
             tokensIndex: state.tokens.length
           };
-          braces.push(open2);
-          push(open2);
+          braces.push(open);
+          push(open);
           continue;
         }
         if (value === "}") {
@@ -1902,9 +1902,9 @@ var init_read_blob = __esm({
 function readAt(fd, into, at, length, position) {
   let done = 0;
   while (done < length) {
-    const read2 = fs.readSync(fd, into, at + done, length - done, position + done);
-    if (read2 === 0) break;
-    done += read2;
+    const read = fs.readSync(fd, into, at + done, length - done, position + done);
+    if (read === 0) break;
+    done += read;
   }
   return done;
 }
@@ -1978,7 +1978,7 @@ function skip(item, reason, detail) {
 function code(error) {
   return error.code ?? error.message;
 }
-var fs2, FLAGS, SNIFF_ABOVE, UNKNOWN_SIZE_CHUNK, ReadBuffer;
+var fs2, FLAGS, SNIFF_ABOVE, ReadBuffer;
 var init_read_file = __esm({
   "src/sources/read-file.ts"() {
     "use strict";
@@ -1987,7 +1987,6 @@ var init_read_file = __esm({
     init_decode();
     FLAGS = fs2.constants.O_RDONLY | fs2.constants.O_NONBLOCK;
     SNIFF_ABOVE = 1024 * 1024;
-    UNKNOWN_SIZE_CHUNK = 64 * 1024;
     ReadBuffer = class {
       constructor(limit = 16 * 1024 * 1024) {
         this.limit = limit;
@@ -2673,8 +2672,8 @@ function runFinder(chars, min) {
         for (let k = 0; k < 2 * count; k++) found.push(out[k]);
         return false;
       });
-      const [open2, end] = [carried[0], carried[1]];
-      if (open2 >= min) found.push(end - open2, end);
+      const [open, end] = [carried[0], carried[1]];
+      if (open >= min) found.push(end - open, end);
       return found;
     }
   };
@@ -4195,8 +4194,8 @@ var init_pack_file = __esm({
        */
       entry(offset, maxSize = Number.POSITIVE_INFINITY, position) {
         if (this.sortedOffsets === void 0 && this.unsortedReads > 0) {
-          const read2 = this.entryBeforeSorting(offset, maxSize, position);
-          if (read2 !== FALL_BACK) return read2;
+          const read = this.entryBeforeSorting(offset, maxSize, position);
+          if (read !== FALL_BACK) return read;
         }
         const rank = this.rankOf(offset, position);
         const length = this.endOf(rank) - offset;

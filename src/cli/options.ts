@@ -67,7 +67,7 @@ function jobsOption<T>(y: Argv<T>) {
   return y.option('jobs', {
     alias: 'j',
     type: 'string',
-    describe: `threads that read and scan files (default: one per core, ${os.availableParallelism()} here; 1: no worker threads)`,
+    describe: `threads that read and scan files, this one included (default: up to one per core, ${os.availableParallelism()} here, once a scan runs long enough to pay for them; 1: no worker threads)`,
   });
 }
 

@@ -26,15 +26,20 @@ import {
  */
 export interface ParallelOptions {
   /**
-   * Threads that scan: as many workers, or one fewer when the source keeps the calling thread busy
-   * (Source.busy). 1 scans everything in the calling thread, as does a missing worker script or filters
-   * without `allowPathGlobs`.
+   * Threads that scan: the calling thread, which scans what the workers have no room for (or, for a
+   * busy source, produces the items: Source.busy), and one worker fewer. 1 scans everything in the
+   * calling thread, as does a missing worker script or filters without `allowPathGlobs`.
    */
   readonly jobs: number;
   /** Workers start once this many `load` items wait to be read… */
   readonly minItems?: number;
   /** …or once this many bytes were scanned in the calling thread and more items wait. */
   readonly minBytes?: number;
+  /**
+   * Instead, for a source that leaves the calling thread free (a working tree): workers start only for
+   * a scan that would keep that thread busy this long, judged from its pace so far (see scan-pace.ts).
+   */
+  readonly workersPayAfterMs?: number;
   /** The compiled worker script; by default scan-worker.js beside this module, when there is one. */
   readonly workerScript?: string;
 }
@@ -61,11 +66,11 @@ export type FromWorker =
 /**
  * Batches are sized to take about this long, from the time items have taken so far: as small as can be,
  * so that no worker is left with a queue of large files while another one idles (a working tree's files
- * take from microseconds to a tenth of a second each), but, when the scan loop is busy (a history walk)
- * and sees the workers' answers only between its own steps (every few milliseconds), long enough that
- * the workers do not wait for it. A message costs a few tens of microseconds.
+ * take from microseconds to a tenth of a second each), but long enough that the workers do not wait for
+ * the scan loop, which sees their answers only between its own steps (a file it scans, a step of a
+ * history walk: every few milliseconds). A message costs a few tens of microseconds.
  */
-const BATCH_MS = { idle: 4, busy: 8 } as const;
+const BATCH_MS = 8;
 const FIRST_BATCH = 8;
 const MAX_BATCH = 256; // 64 made the scan loop's messages the bottleneck of 100,000 small files
 /** Batches a worker holds at once: the one it runs and the next, so it never waits for the scan loop. */
@@ -120,13 +125,7 @@ export class WorkerPool {
   /** The scan loop waits for what is queued: send it as soon as a worker has room. */
   private waitedOn = false;
 
-  /** `busy`: the scan loop's thread has work of its own (see Source.busy). */
-  constructor(
-    script: string,
-    count: number,
-    setup: WorkerSetup,
-    private readonly busy = false,
-  ) {
+  constructor(script: string, count: number, setup: WorkerSetup) {
     for (let index = 0; index < count; index++) {
       // A small young generation: a worker's garbage is mostly Buffer wrappers of inflated blobs, whose
       // memory is only freed when a scavenge collects them; with V8's default (16 MiB semi-spaces) they
@@ -183,9 +182,7 @@ export class WorkerPool {
 
   private batchSize(): number {
     const timed =
-      this.itemMs === undefined
-        ? FIRST_BATCH
-        : Math.round(BATCH_MS[this.busy ? 'busy' : 'idle'] / Math.max(this.itemMs, 0.001));
+      this.itemMs === undefined ? FIRST_BATCH : Math.round(BATCH_MS / Math.max(this.itemMs, 0.001));
     const tail =
       this.left === undefined
         ? MAX_BATCH

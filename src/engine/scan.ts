@@ -1,3 +1,4 @@
+import { ReadBuffer } from '../sources/read-file';
 import type {
   CachedItem,
   CountedItem,
@@ -21,6 +22,7 @@ import {
 } from './parallel';
 import { totalsOf } from './scan-cache';
 import type { ScannedFileOutcome } from './scan-file';
+import { ScanPace } from './scan-pace';
 
 /**
  * Orchestration: pulls items from a source, decodes each file once, runs the engine on it, and keeps
@@ -28,11 +30,11 @@ import type { ScannedFileOutcome } from './scan-file';
  * same path later in the source's order (the same key in a later commit) is reported once, at its first
  * occurrence. Findings come out sorted by file, line, column and rule so that reports are stable.
  *
- * Files a source yields as `load` items are read ahead, a few at a time, while earlier ones are scanned;
- * with `parallel.jobs` > 1 and enough of them in sight, they are read and scanned in worker threads
- * instead (see parallel.ts). Either way every item's outcome is merged here one at a time in the
- * source's order, so the result — findings, statistics, warnings, and the calls to `onScanned` and
- * `onProgress` — is the same for any number of workers.
+ * Files a source yields as `load` items are read and scanned in this thread, one after another; with
+ * `parallel.jobs` > 1 and enough of them in sight, worker threads take their share too (see
+ * parallel.ts), and this thread scans whatever they have no room for. Either way every item's outcome
+ * is merged here one at a time in the source's order, so the result — findings, statistics, warnings,
+ * and the calls to `onScanned` and `onProgress` — is the same for any number of workers.
  */
 export interface ScanOptions {
   /** Report secrets that the `before` versions already held, too (`--all`). */
@@ -63,13 +65,11 @@ const PROGRESS_EVERY = 64;
 const BREATHE_MS = 50;
 /** With workers running, their answers are only received when the event loop turns. */
 const BREATHE_MS_WITH_WORKERS = 5;
-/** `load` items read ahead in this thread while earlier files are scanned. */
-const READS_IN_FLIGHT = 16;
 /** How far ahead of the oldest unmerged item the source is pulled when workers may run. */
 const LOOKAHEAD = 1024;
 
 /**
- * The engine itself, loaded when this thread first scans a file: a tree scan whose files all go to
+ * The engine itself, loaded when this thread first scans a file: a history sweep whose blobs all go to
  * workers does without its modules here (fragment, detect, keywords, pairing and the rest). Kept once
  * loaded: a cached `require` still costs ~0.4 µs a call.
  */
@@ -179,9 +179,20 @@ export async function scan(
     allowPaths: filters.allowPathGlobs,
     allowSecrets: filters.allowSecrets,
   };
-  const loads = new Loads(source, options.parallel, setup, settle);
+  const scanHere = (item: FileItem) =>
+    scanFileModule().scanFile(item, ruleSet, filters, options.all === true);
+  const loads = new Loads(source, options.parallel, setup, scanHere, settle);
   source.onLoadsAhead?.((gitdir) => loads.startEarly(gitdir));
-  const lookahead = !source.load ? 1 : loads.mayUseWorkers ? LOOKAHEAD : READS_IN_FLIGHT;
+  // Without workers, an item is scanned as soon as it is pulled.
+  const lookahead = loads.mayUseWorkers ? LOOKAHEAD : 1;
+  /** The first `load` entry from `cursor` on that waits to be started, which moves the cursor past it. */
+  const nextWaiting = (): Entry => {
+    let entry = queue[cursor] as Entry;
+    while (entry.item.kind !== 'load' || entry.settled) entry = queue[++cursor] as Entry;
+    cursor++;
+    waiting--;
+    return entry;
+  };
   const iterator = source.items()[Symbol.asyncIterator]();
 
   let breather = Date.now();
@@ -209,16 +220,7 @@ export async function scan(
 
       loads.decide(waiting);
       cursor = Math.max(cursor, head);
-      // Until the workers are decided on, what is pulled waits (unless nothing more can be pulled), so
-      // that the first items of a large source do not hold this thread up while the workers start.
-      const holdBack = loads.undecided && !done && queue.length - head < lookahead;
-      while (waiting > 0 && !holdBack && loads.capacity() > 0) {
-        let entry = queue[cursor] as Entry;
-        while (entry.item.kind !== 'load' || entry.settled) entry = queue[++cursor] as Entry;
-        loads.start(entry, entry.item);
-        cursor++;
-        waiting--;
-      }
+      while (waiting > 0 && loads.capacity() > 0) loads.start(nextWaiting());
       if (done) loads.left(waiting);
       loads.send('full');
 
@@ -245,7 +247,12 @@ export async function scan(
         });
         continue;
       }
-      // Nothing more to pull for now: wait for the oldest item.
+      // Nothing more to pull for now, and the workers (if any) have all they can hold: this thread scans
+      // the next item itself, or, with none left to start, waits for the oldest item.
+      if (waiting > 0) {
+        loads.runHere(nextWaiting());
+        continue;
+      }
       loads.send('all');
       await new Promise<void>((resolve) => {
         wake = resolve;
@@ -277,45 +284,53 @@ export async function scan(
 }
 
 /**
- * Where `load` items are read: here, a few at a time, until there is enough work in sight to pay for
- * starting workers (each costs tens of milliseconds: a small tree, or a pre-commit run, never starts
- * one); from then on in the workers. Once started, the workers take every item not yet started.
+ * Where `load` items are read and scanned: in this thread, one after another, until there is enough work
+ * in sight to pay for starting workers (by the number of items, or by this thread's pace: see
+ * ParallelOptions; a small tree, or a pre-commit run, never starts one). From then on the workers take
+ * items as long as they have room for more, and this thread scans the rest itself: it is one of the
+ * `--jobs` threads rather than idle.
  */
 class Loads {
   readonly mayUseWorkers: boolean;
-  /** `jobs`, less this thread when the source keeps it busy; 0 when one thread was asked for. */
+  /** `jobs` less this thread, which scans too (or, for a busy source, produces the items). */
   private readonly workers: number;
   private pool: WorkerPool | undefined;
   private readonly script: string | undefined;
-  private running = 0;
   private bytesHere = 0;
+  /** This thread's pace, when it decides on workers (see ParallelOptions.workersPayAfterMs). */
+  private readonly pace: ScanPace | undefined;
+  /** What this thread reads files into: it scans each one before it loads the next. */
+  private readonly reads = new ReadBuffer();
 
   constructor(
     private readonly source: Source,
     private readonly parallel: ParallelOptions | undefined,
     private readonly setup: WorkerSetup | undefined,
+    private readonly scanHere: (item: FileItem) => ScannedFileOutcome,
     private readonly settle: (entry: Entry, outcome: Entry['outcome'], error?: unknown) => void,
   ) {
-    this.workers = !parallel || parallel.jobs <= 1 ? 0 : parallel.jobs - (source.busy ? 1 : 0);
+    this.workers = parallel ? Math.max(0, parallel.jobs - 1) : 0;
     this.script = this.workers > 0 ? (parallel?.workerScript ?? defaultWorkerScript()) : undefined;
     this.mayUseWorkers = this.script !== undefined && setup !== undefined && source.load !== undefined;
+    const payAfterMs = parallel?.workersPayAfterMs;
+    this.pace =
+      this.mayUseWorkers && payAfterMs !== undefined && !source.busy ? new ScanPace(payAfterMs) : undefined;
   }
 
   get usingWorkers(): boolean {
     return this.pool !== undefined;
   }
 
-  /** Workers could still be started, and by the number of items alone. */
-  get undecided(): boolean {
-    return this.mayUseWorkers && this.pool === undefined && this.bytesHere === 0;
-  }
-
-  /** Starts the workers once `waiting` loads (or the bytes scanned here so far) make them worth it. */
+  /** Starts the workers once `waiting` loads (or what was scanned here so far) make them worth it. */
   decide(waiting: number): void {
     if (this.pool || !this.mayUseWorkers || !this.parallel || !this.script || !this.setup) return;
-    const minItems = this.parallel.minItems ?? DEFAULT_MIN_ITEMS;
-    const minBytes = this.parallel.minBytes ?? DEFAULT_MIN_BYTES;
-    if (waiting < minItems && !(this.bytesHere >= minBytes && waiting >= 2)) return;
+    if (this.pace) {
+      if (!this.pace.workersPay(waiting + (this.source.ahead?.() ?? 0))) return;
+    } else {
+      const minItems = this.parallel.minItems ?? DEFAULT_MIN_ITEMS;
+      const minBytes = this.parallel.minBytes ?? DEFAULT_MIN_BYTES;
+      if (waiting < minItems && !(this.bytesHere >= minBytes && waiting >= 2)) return;
+    }
     this.startPool(this.script, this.setup);
   }
 
@@ -326,38 +341,36 @@ class Loads {
   }
 
   private startPool(script: string, setup: WorkerSetup): void {
-    this.pool = new WorkerPool(script, this.workers, setup, this.source.busy === true);
+    this.pool = new WorkerPool(script, this.workers, setup);
   }
 
+  /** How many more items the workers take now (none without workers). */
   capacity(): number {
-    return this.pool ? this.pool.capacity() : READS_IN_FLIGHT - this.running;
+    return this.pool ? this.pool.capacity() : 0;
   }
 
-  start(entry: Entry, item: LoadItem): void {
-    if (this.pool) {
-      this.pool.run({ path: item.provenance.path, spec: item.spec }, (outcome, error) =>
-        this.settle(entry, outcome, error),
-      );
+  /** Gives a `load` entry to the workers: call only while they have capacity. */
+  start(entry: Entry): void {
+    const item = entry.item as LoadItem;
+    (this.pool as WorkerPool).run({ path: item.provenance.path, spec: item.spec }, (outcome, error) =>
+      this.settle(entry, outcome, error),
+    );
+  }
+
+  /** Reads and scans a `load` entry in this thread, now. */
+  runHere(entry: Entry): void {
+    const item = entry.item as LoadItem;
+    this.pace?.scanning();
+    let outcome: JobOutcome;
+    try {
+      const loaded = (this.source.load as NonNullable<Source['load']>)(item, this.reads);
+      if (loaded.kind === 'file') this.bytesHere += loaded.bytes.length;
+      outcome = loaded.kind === 'skip' ? loaded : this.scanHere(loaded);
+    } catch (error) {
+      this.settle(entry, undefined, error);
       return;
     }
-    this.running++;
-    let loading: Promise<FileItem | SkipItem>;
-    try {
-      loading = (this.source.load as NonNullable<Source['load']>)(item);
-    } catch (error) {
-      loading = Promise.reject(error);
-    }
-    loading.then(
-      (loaded) => {
-        this.running--;
-        if (loaded.kind === 'file') this.bytesHere += loaded.bytes.length;
-        this.settle(entry, loaded);
-      },
-      (error: unknown) => {
-        this.running--;
-        this.settle(entry, undefined, error);
-      },
-    );
+    this.settle(entry, outcome);
   }
 
   /** Once the source is exhausted: how many items are still to be started (see WorkerPool.left). */

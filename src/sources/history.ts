@@ -145,7 +145,7 @@ export function historySource(repo: Repository, trees: Trees, options: HistoryOp
       }
       if (options.allObjects) yield* unreachableItems(trees, options.allObjects, graph, loadItem);
     },
-    load: async (item) => {
+    load: (item) => {
       if (item.spec.from !== 'blob') throw new Error(`a history sweep cannot load a ${item.spec.from}`);
       return readBlobItem(trees.objects, item, item.spec);
     },

@@ -1,5 +1,6 @@
 import type { CleanBlob, CleanTotals } from '../engine/scan-cache';
 import type { Finding, Provenance, ScanStats, SkipReason } from '../types';
+import type { ReadBuffer } from './read-file';
 
 /**
  * The seam between where text comes from and the engine. A source yields items in a stable order —
@@ -67,8 +68,9 @@ export type LoadSpec =
 export interface Source {
   items(): AsyncIterable<SourceItem>;
   /**
-   * Producing the items keeps the scan's own thread busy (a history sweep reads and parses every tree),
-   * so that thread counts as one of the `--jobs` threads: the scan starts one worker fewer.
+   * Producing the items keeps the scan's own thread busy (a history sweep reads and parses every tree):
+   * its pace at scanning says nothing of the work to come, so workers start by the number of items in
+   * sight (see ParallelOptions).
    */
   readonly busy?: boolean;
   /**
@@ -78,8 +80,17 @@ export interface Source {
    * than start once the first blobs queue up and leave this thread waiting for them.
    */
   onLoadsAhead?(announce: (gitdir: string) => void): void;
-  /** Reads a `load` item in this thread (with what the source has open); required to yield them. */
-  load?(item: LoadItem): Promise<FileItem | SkipItem>;
+  /**
+   * Reads a `load` item in this thread (with what the source has open), synchronously, as a worker
+   * does; required to yield them. A file's bytes may be read into `into`, and are then valid until its
+   * next read: the scan is done with them before it loads another item.
+   */
+  load?(item: LoadItem, into: ReadBuffer): FileItem | SkipItem;
+  /**
+   * How many more items the source has listed and not yielded yet (a working tree lists a directory
+   * whole before its first item): a hint, with what the scan has pulled, of how long the scan will run.
+   */
+  ahead?(): number;
   /** Called once after the last item with every finding, in source order; returns the findings to report. */
   finish?(findings: readonly Finding[]): Promise<Finding[]>;
   /** Extra statistics (commits, shallow, submodules) once the items are exhausted. */

@@ -7,14 +7,10 @@ import { TempTree } from '../support/temp-tree';
 
 /**
  * The fs module object itself, whose functions the scan loop's file reader looks up at each call (an
- * `import * as` namespace cannot be spied on); the reader opens files with fs.open and a callback.
+ * `import * as` namespace cannot be spied on); the reader opens files with fs.openSync.
  */
 const nodeFs = require('node:fs') as typeof import('node:fs');
-type OpenWithCallback = (
-  file: fs.PathLike,
-  flags: fs.OpenMode,
-  done: (error: NodeJS.ErrnoException | null, fd: number) => void,
-) => void;
+type OpenSync = (file: fs.PathLike, flags: number) => number;
 
 const keys = new FakeKeys(42);
 const pair = { id: keys.keyId(), secret: keys.secret() };
@@ -192,12 +188,12 @@ test('symlinks are not followed, and are counted', async () => {
 test('an unreadable file is a warning, counted, and makes the exit code 2 when nothing else fails', async () => {
   const locked = new TempTree();
   // Tests run as root in CI, where permissions do not stop reads: fail the open itself instead.
-  const realOpen = nodeFs.open;
-  const open = jest.spyOn(nodeFs, 'open').mockImplementation(((file, flags, done) => {
+  const realOpen = nodeFs.openSync;
+  const open = jest.spyOn(nodeFs, 'openSync').mockImplementation(((file, flags) => {
     if (String(file).endsWith('locked.txt'))
-      done(Object.assign(new Error('permission denied'), { code: 'EACCES' }), -1);
-    else realOpen(file, flags, done);
-  }) as OpenWithCallback as never);
+      throw Object.assign(new Error('permission denied'), { code: 'EACCES' });
+    return realOpen(file, flags);
+  }) as OpenSync as never);
   try {
     locked.write('ok.txt', 'nothing here\n');
     locked.write('locked.txt', 'x');
@@ -246,12 +242,12 @@ test('an interrupted scan stops between files, reports what it found so far, and
       big.write(`f${String(i).padStart(3, '0')}.env`, `AWS_ACCESS_KEY_ID=${pair.id}\n`);
     const interrupt = new AbortController();
     // Ctrl-C arrives while the scan is under way: as the 50th file is opened
-    const open = nodeFs.open;
+    const open = nodeFs.openSync;
     let opened = 0;
-    const spy = jest.spyOn(nodeFs, 'open').mockImplementation(((file, flags, done) => {
-      if (++opened === 50) interrupt.abort();
-      open(file, flags, done);
-    }) as OpenWithCallback as never);
+    const spy = jest.spyOn(nodeFs, 'openSync').mockImplementation(((file, flags) => {
+      if (String(file).endsWith('.env') && ++opened === 50) interrupt.abort();
+      return open(file, flags);
+    }) as OpenSync as never);
     const { code, stdout, stderr } = await runCli(['scan', big.root, '--format', 'json'], {
       signal: interrupt.signal,
     }).finally(() => spy.mockRestore());

@@ -46,16 +46,15 @@ function runBuilt(args: readonly string[], cwd: string, asNobody = false): Run {
 }
 
 /**
- * The same report, warnings and exit code for every --jobs, and workers started as asked for: `jobs`
- * of them for a working tree; one fewer for a history, whose tree walk keeps the main thread busy.
+ * The same report, warnings and exit code for every --jobs, and workers started as asked for: one fewer
+ * than `jobs`, as the main thread is one of them (it scans too, or walks a history's trees).
  */
 function expectSameForEveryJobs(args: readonly string[], cwd: string, asNobody = false): Run {
   const single = runBuilt([...args, '--jobs', '1'], cwd, asNobody);
   expect(single.workers).toBe(0);
-  const mainThreadWorks = args[0] === 'history' ? 1 : 0;
   for (const jobs of [2, 3]) {
     const parallel = runBuilt([...args, '--jobs', String(jobs)], cwd, asNobody);
-    expect(parallel.workers).toBe(jobs - mainThreadWorks);
+    expect(parallel.workers).toBe(jobs - 1);
     expect(parallel.report).toBe(single.report);
     expect(parallel.warnings).toEqual(single.warnings);
     expect(parallel.code).toBe(single.code);
@@ -134,6 +133,13 @@ describe('a working tree of a few hundred files', () => {
     expect(report.findings.length).toBeGreaterThan(30);
     expect(single.warnings).toEqual(['keysweep: locked/deploy.env: cannot read file (EACCES)']);
     expect(single.code).toBe(1);
+  }, 60_000);
+
+  test('scan without --jobs: a tree scanned in well under a second starts no worker, same report', () => {
+    const args = ['scan', '.', 'src/d01', '--max-file-size', '128KB'];
+    const byDefault = runBuilt(args, tree.root, true);
+    expect(byDefault.workers).toBe(0);
+    expect(byDefault.report).toBe(runBuilt([...args, '--jobs', '1'], tree.root, true).report);
   }, 60_000);
 });
 

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, closeSync, existsSync, openSync, readFileSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { BINARY_SNIFF, decodeText } from '../../../src/sources/decode';
-import { ReadBuffer, readFileItem, readFileItemSync } from '../../../src/sources/read-file';
+import { ReadBuffer, readFileItemSync } from '../../../src/sources/read-file';
 import type { LoadItem } from '../../../src/sources/source';
 import { mulberry32 } from '../../support/fake-keys';
 import { TempTree } from '../../support/temp-tree';
@@ -78,56 +78,42 @@ describe('ReadBuffer', () => {
   });
 });
 
-describe('readFileItemSync', () => {
-  it('gives the same item whether it reads into a ReadBuffer or a new buffer', () => {
-    const buffer = new ReadBuffer();
-    for (const [i, size] of [0, 1, 4096, 70_000].entries()) {
-      const file = tree.write(`item${i}.bin`, bytes(size, 20 + i));
-      const item = loadItem(file);
-      const own = readFileItemSync(item, item.spec);
-      const reused = readFileItemSync(item, item.spec, buffer);
-      expect(own.kind).toBe('file');
-      expect(reused).toEqual(own);
-    }
-  });
-});
-
-describe('readFileItem (the scan loop) and readFileItemSync (a worker)', () => {
-  /** Both readers on one file: the same item, whichever thread reads it. */
-  async function both(absolute: string, maxFileSize?: number) {
+describe('readFileItemSync, into a buffer of its own or a ReadBuffer', () => {
+  /** One ReadBuffer for every file, as a thread reads them, grown and reused. */
+  const reused = new ReadBuffer();
+  /** Both ways on one file: the same item. */
+  function both(absolute: string, maxFileSize?: number) {
     const item = loadItem(absolute, maxFileSize);
-    const read = await readFileItem(item, item.spec);
-    expect(readFileItemSync(item, item.spec)).toEqual(read);
-    expect(readFileItemSync(item, item.spec, new ReadBuffer())).toEqual(read);
+    const read = readFileItemSync(item, item.spec);
+    expect(readFileItemSync(item, item.spec, reused)).toEqual(read);
     return read;
   }
 
-  it.each([0, 1, 4096, 65_536, 70_000])('read a %i-byte file alike', async (size) => {
+  it.each([0, 1, 4096, 65_536, 70_000])('read a %i-byte file alike', (size) => {
     const content = bytes(size, 40 + size);
-    const read = await both(tree.write(`both${size}.bin`, content));
+    const read = both(tree.write(`both${size}.bin`, content));
     expect(read.kind === 'file' && read.bytes.equals(content)).toBe(true);
   });
 
   /** `both` for large files: bytes compared with Buffer#equals (jest's toEqual is slow on MBs). */
-  async function bothLarge(absolute: string): Promise<Buffer> {
+  function bothLarge(absolute: string): Buffer {
     const item = loadItem(absolute, 4 << 20);
     const reads = [
-      await readFileItem(item, item.spec),
       readFileItemSync(item, item.spec),
       readFileItemSync(item, item.spec, new ReadBuffer()),
     ].map((read) => (read.kind === 'file' ? read.bytes : Buffer.alloc(0)));
-    expect(reads.map((read) => read.equals(reads[0] as Buffer))).toEqual([true, true, true]);
+    expect(reads.map((read) => read.equals(reads[0] as Buffer))).toEqual([true, true]);
     return reads[0] as Buffer;
   }
 
-  it('read only the start of a large binary file, alike: the start that makes it binary', async () => {
+  it('read only the start of a large binary file, alike: the start that makes it binary', () => {
     const content = bytes(2 * 1024 * 1024 + 5, 70);
     content[8000] = 0; // a NUL in the first 8 KiB
     // after a UTF-8 BOM, a NUL in the last byte of the 8 KiB that decide
     const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.alloc(2 * 1024 * 1024, 0x61)]);
     bom[3 + 8191] = 0;
     for (const [name, file] of Object.entries({ content, bom })) {
-      const read = await bothLarge(tree.write(`large-${name}.bin`, file));
+      const read = bothLarge(tree.write(`large-${name}.bin`, file));
       expect({
         name,
         start: read.equals(file.subarray(0, BINARY_SNIFF)),
@@ -136,12 +122,12 @@ describe('readFileItem (the scan loop) and readFileItemSync (a worker)', () => {
     }
   });
 
-  it('read a large file whole when its start is text (a NUL further on) or UTF-16, alike', async () => {
+  it('read a large file whole when its start is text (a NUL further on) or UTF-16, alike', () => {
     const late = Buffer.concat([Buffer.alloc(BINARY_SNIFF, 0x61), Buffer.alloc(2 * 1024 * 1024, 0)]);
     const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.alloc(2 * 1024 * 1024, 0)]);
     const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.alloc(8192, 0x61), late]);
     for (const [name, content] of Object.entries({ late, utf16, bom })) {
-      const read = await bothLarge(tree.write(`large-${name}.txt`, content));
+      const read = bothLarge(tree.write(`large-${name}.txt`, content));
       expect({ name, whole: read.equals(content), binary: decodeText(read).binary }).toEqual({
         name,
         whole: true,
@@ -150,21 +136,21 @@ describe('readFileItem (the scan loop) and readFileItemSync (a worker)', () => {
     }
   });
 
-  it('skip a file over the size limit alike, without reading it', async () => {
-    const read = await both(tree.write('over.bin', bytes(2000, 50)), 1999);
+  it('skip a file over the size limit alike, without reading it', () => {
+    const read = both(tree.write('over.bin', bytes(2000, 50)), 1999);
     expect(read).toEqual({ kind: 'skip', path: expect.any(String), reason: 'tooLarge' });
-    expect((await both(tree.write('at.bin', bytes(2000, 51)), 2000)).kind).toBe('file');
+    expect(both(tree.write('at.bin', bytes(2000, 51)), 2000).kind).toBe('file');
   });
 
-  it('skip what is not a regular file alike: a directory, a FIFO (without hanging on it)', async () => {
-    expect(await both(tree.root)).toMatchObject({ kind: 'skip', reason: 'special' });
+  it('skip what is not a regular file alike: a directory, a FIFO (without hanging on it)', () => {
+    expect(both(tree.root)).toMatchObject({ kind: 'skip', reason: 'special' });
     const fifo = join(tree.root, 'pipe');
     execFileSync('mkfifo', [fifo]);
-    expect(await both(fifo)).toMatchObject({ kind: 'skip', reason: 'special' });
+    expect(both(fifo)).toMatchObject({ kind: 'skip', reason: 'special' });
   });
 
-  it('name the error of a file that cannot be opened, alike', async () => {
-    expect(await both(join(tree.root, 'missing.txt'))).toEqual({
+  it('name the error of a file that cannot be opened, alike', () => {
+    expect(both(join(tree.root, 'missing.txt'))).toEqual({
       kind: 'skip',
       path: expect.any(String),
       reason: 'unreadable',
@@ -173,14 +159,13 @@ describe('readFileItem (the scan loop) and readFileItemSync (a worker)', () => {
     if (process.getuid?.() === 0) return; // root reads a file whatever its mode
     const locked = tree.write('locked.txt', 'x');
     chmodSync(locked, 0o000);
-    expect(await both(locked)).toMatchObject({ reason: 'unreadable', detail: 'cannot read file (EACCES)' });
+    expect(both(locked)).toMatchObject({ reason: 'unreadable', detail: 'cannot read file (EACCES)' });
   });
 
-  it('read a file whose size fstat gives as 0 (procfs) to its end, alike', async () => {
+  it('read a file whose size fstat gives as 0 (procfs) to its end, alike', () => {
     const file = '/proc/self/mountinfo';
     if (!existsSync(file)) return; // not Linux
-    const item = loadItem(file);
-    const read = await readFileItem(item, item.spec);
+    const read = both(file);
     expect(read.kind).toBe('file');
     // the same process's mounts: what readFileSync reads, and more than nothing
     const bytesRead = read.kind === 'file' ? read.bytes : Buffer.alloc(0);
@@ -188,20 +173,17 @@ describe('readFileItem (the scan loop) and readFileItemSync (a worker)', () => {
     expect(bytesRead.toString()).toBe(readFileSync(file, 'utf8'));
   });
 
-  it('read a file of unknown size in chunks, to its end', async () => {
-    const content = bytes(150_000, 60); // over two 64 KiB chunks
+  it('read a file of unknown size to its end, into a ReadBuffer too', () => {
+    const content = bytes(150_000, 60);
     const file = tree.write('unknown-size.bin', content);
-    // (the module object itself: read-file.ts looks fstat up on it at each call)
+    // (the module object itself: read-file.ts looks fstatSync up on it at each call)
     const fsModule = require('node:fs') as typeof import('node:fs');
-    const fstat = fsModule.fstat;
-    type Done = (error: NodeJS.ErrnoException | null, stat: import('node:fs').Stats) => void;
+    const fstatSync = fsModule.fstatSync;
     const spy = jest
-      .spyOn(fsModule, 'fstat')
-      .mockImplementation(((fd: number, done: Done) =>
-        fstat(fd, (error, stat) => done(error, Object.assign(stat, { size: 0 })))) as never);
+      .spyOn(fsModule, 'fstatSync')
+      .mockImplementation(((fd: number) => Object.assign(fstatSync(fd), { size: 0 })) as never);
     try {
-      const item = loadItem(file, 10); // a size limit the unknown size cannot be held to
-      const read = await readFileItem(item, item.spec);
+      const read = both(file, 10); // a size limit the unknown size cannot be held to
       expect(spy).toHaveBeenCalled();
       expect(read.kind === 'file' && read.bytes.equals(content)).toBe(true);
     } finally {

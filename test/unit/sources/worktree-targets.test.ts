@@ -70,3 +70,56 @@ test('a scan of overlapping targets counts each file, skip and finding once', as
   ]);
   expect(await run(['', 'src'])).toEqual(single);
 });
+
+test('ahead(): the entries a listing holds and has not yielded yet, directories aside', async () => {
+  const source = sourceOf(['', 'src']);
+  expect(source.ahead?.()).toBe(0); // nothing listed yet
+  const seen: [string, number | undefined][] = [];
+  for await (const item of source.items())
+    seen.push([
+      item.kind === 'skip' ? item.path : item.kind === 'load' ? item.provenance.path : '',
+      source.ahead?.(),
+    ]);
+  // the root's listing holds four files (src/ is not one); src's, listed again, three, none yielded twice
+  expect(seen).toEqual([
+    ['a.txt', 3],
+    ['src/big.txt', 2],
+    ['src/keys.env', 1],
+    ['src/link.txt', 0],
+  ]);
+  expect(source.ahead?.()).toBe(0);
+});
+
+test('nothing in a .git (a directory or a gitfile, at any depth) is listed, even when named', async () => {
+  const repo = new TempTree();
+  try {
+    const key = `AWS_ACCESS_KEY_ID=${keys.keyId()}\n`;
+    repo.write('.git/config', key);
+    repo.write('.git/hooks/pre-commit', key);
+    repo.write('vendor/lib/.git/config', key);
+    repo.write('sub/.git', 'gitdir: ../.git/modules/sub\n');
+    repo.write('sub/a.git/kept.txt', 'a directory merely ending in .git\n');
+    repo.write('kept.txt', 'nothing\n');
+    const listed = async (targets: string[]) => {
+      const source = worktreeSource({
+        root: repo.root,
+        targets: targets.map((target) => repo.path(target)),
+        include: [],
+        exclude: [],
+        gitignore: false,
+        maxFileSize: 1024,
+      });
+      const paths: string[] = [];
+      for await (const item of source.items())
+        paths.push(item.kind === 'load' ? item.provenance.path : item.kind);
+      return paths;
+    };
+    expect(await listed([''])).toEqual(['kept.txt', 'sub/a.git/kept.txt']);
+    expect(await listed(['.git', '.git/hooks', '.git/config', 'sub/.git', 'vendor/lib/.git/config'])).toEqual(
+      [],
+    );
+    expect(await listed(['vendor', 'sub'])).toEqual(['sub/a.git/kept.txt']);
+  } finally {
+    repo.remove();
+  }
+});
