@@ -26,9 +26,9 @@ import {
  */
 export interface ParallelOptions {
   /**
-   * Threads that scan: the calling thread, which scans what the workers have no room for (or, for a
-   * busy source, produces the items: Source.busy), and one worker fewer. 1 scans everything in the
-   * calling thread, as does a missing worker script or filters without `allowPathGlobs`.
+   * Threads that scan: the calling thread (which scans what the workers have no room for, or, for a busy
+   * source, produces the items: Source.busy) and `jobs` - 1 workers. 1 scans everything in the calling
+   * thread, as does a missing worker script or filters without `allowPathGlobs`.
    */
   readonly jobs: number;
   /** Workers start once this many `load` items wait to be read… */
