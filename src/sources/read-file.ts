@@ -54,11 +54,11 @@ export function readFileItemSync(item: LoadItem, spec: FileSpec, into?: ReadBuff
 /**
  * One buffer that a thread reads file after file into, for a reader that is done with each file's bytes
  * before it reads the next (a scan worker, or the scan loop scanning a file itself: an outcome holds no
- * bytes). A new buffer per file is
- * fresh memory, which the kernel maps page by page as the read fills it, and which is garbage a moment
- * later: on the bench tree, 2,786 files and 100 MB, reading into one buffer took the scan from 0.97 to
- * 0.94 s of CPU and its peak RSS from 132 to 115 MB (medians of ten interleaved runs). The buffer grows
- * to the largest file read, up to `limit`; a larger file gets a buffer of its own.
+ * bytes). A new buffer per file is fresh memory, which the kernel maps page by page as the read fills
+ * it, and which is garbage a moment later: on the bench tree, 2,786 files and 100 MB, reading into one
+ * buffer took the scan from 0.97 to 0.94 s of CPU and its peak RSS from 132 to 115 MB (medians of ten
+ * interleaved runs). The buffer grows to the largest file read, up to `limit`; a larger file gets a
+ * buffer of its own.
  */
 export class ReadBuffer {
   private buffer = Buffer.allocUnsafeSlow(0);
