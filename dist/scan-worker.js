@@ -2034,14 +2034,15 @@ var init_job_wire = __esm({
 });
 
 // src/engine/entropy.ts
-function shannonEntropy(text) {
-  if (text.length === 0) return 0;
+function shannonEntropy(text, start = 0, end = text.length) {
+  const length = end - start;
+  if (length <= 0) return 0;
   let distinct = 0;
-  for (let i = 0; i < text.length; i++) {
+  for (let i = start; i < end; i++) {
     const code2 = text.charCodeAt(i);
     if (code2 >= 128) {
       for (let k = 0; k < distinct; k++) counts[order[k]] = 0;
-      return entropyOfCodePoints(text);
+      return entropyOfCodePoints(text.slice(start, end));
     }
     if (counts[code2] === 0) order[distinct++] = code2;
     counts[code2] = counts[code2] + 1;
@@ -2049,7 +2050,7 @@ function shannonEntropy(text) {
   let entropy = 0;
   for (let k = 0; k < distinct; k++) {
     const code2 = order[k];
-    const p = counts[code2] / text.length;
+    const p = counts[code2] / length;
     entropy -= p * Math.log2(p);
     counts[code2] = 0;
   }
@@ -2805,7 +2806,7 @@ function detect(text, rules, utf8, always = false, keywords) {
       }
     }
     const starts = runs && rule.run?.starts ? { runs, chars: rule.run.starts } : void 0;
-    for (const candidate of candidates(text, rule, windows, starts)) {
+    for (const candidate of candidates(text, rule, windows, starts, drop)) {
       const reason = ruleCheck(rule, candidate.secret, candidate.entropy);
       if (reason) drop(reason);
       else kept.push(candidate);
@@ -2929,7 +2930,7 @@ function lineEndAfter(text, offset, extraLines, lfOnly) {
   }
   return end;
 }
-function* candidates(text, rule, windows, starts) {
+function* candidates(text, rule, windows, starts, drop) {
   const pattern = new RegExp(rule.pattern);
   const sticky = starts && new RegExp(rule.pattern.source, `${rule.pattern.flags.replace(/[gy]/g, "")}y`);
   const next = starts && nextStart(text, starts);
@@ -2942,11 +2943,24 @@ function* candidates(text, rule, windows, starts) {
       const span = found.indices?.[rule.secretGroup];
       if (!span) continue;
       const [start, end] = [span[0] + from, span[1] + from];
+      const plain = !rule.unescape || !holdsEscape(text, start, end);
+      const measured = plain ? shannonEntropy(text, start, end) : void 0;
+      if (measured !== void 0 && measured < rule.minEntropy) {
+        drop("entropy");
+        continue;
+      }
       const raw = text.slice(start, end);
-      const secret = rule.unescape ? unescapeSecret(raw) : raw;
-      yield { rule, secret, start, end, entropy: shannonEntropy(secret) };
+      const secret = plain ? raw : unescapeSecret(raw);
+      yield { rule, secret, start, end, entropy: measured ?? shannonEntropy(secret) };
     }
   }
+}
+function holdsEscape(text, start, end) {
+  for (let i = start; i < end; i++) {
+    const code2 = text.charCodeAt(i);
+    if (code2 === 92 || code2 === 37) return true;
+  }
+  return false;
 }
 function stickySearch(sticky, haystack, from, next, pattern) {
   for (let at = pattern.lastIndex; at < haystack.length; ) {

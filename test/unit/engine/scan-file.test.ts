@@ -54,4 +54,24 @@ describe('scanFile with the byte shortcuts on', () => {
     expect(outcome.findings).toEqual([]);
     expect(outcome.suppressed).toEqual({ entropy: 1 });
   });
+
+  it('drops and counts a low-entropy candidate alike whether it holds escapes or not', () => {
+    // the secret rule unescapes `\/` and `%2F`: these decode to the same low-entropy 40 characters
+    const plain = `${'ab'.repeat(19)}A/`;
+    for (const written of [plain, `${'ab'.repeat(19)}A\\/`, `${'ab'.repeat(19)}A%2F`]) {
+      const outcome = scanned(Buffer.from(`aws_secret_access_key = "${written}"\n`));
+      expect({ written, findings: outcome.findings, suppressed: outcome.suppressed }).toEqual({
+        written,
+        findings: [],
+        suppressed: { entropy: 1 },
+      });
+    }
+    // measured as written (the escapes add three characters) this one would pass, decoded it does not
+    const decoded = 'abc/de/fghABCD123abcdefghABCD123abcdefgh';
+    const outcome = scanned(Buffer.from(`aws_secret_access_key = "${decoded.replaceAll('/', '%2F')}"\n`));
+    expect({ findings: outcome.findings, suppressed: outcome.suppressed }).toEqual({
+      findings: [],
+      suppressed: { entropy: 1 },
+    });
+  });
 });
