@@ -121,6 +121,9 @@ export async function scan(
   let sourceStats: Partial<ScanStats> | undefined;
   let pulled = 0;
 
+  /** A file this thread scans: one the source yielded read, or a `load` item it read itself. */
+  const scanHere = (item: FileItem) =>
+    scanFileModule().scanFile(item, ruleSet, filters, options.all === true);
   const merge = (entry: Entry): void => {
     if (entry.failure) throw entry.failure.error;
     const outcome = entry.outcome as NonNullable<Entry['outcome']>;
@@ -140,10 +143,7 @@ export async function scan(
       return;
     }
     const provenance = (entry.item as FileItem | LoadItem).provenance;
-    const scanned =
-      outcome.kind === 'file'
-        ? scanFileModule().scanFile(outcome, ruleSet, filters, options.all === true)
-        : withProvenance(outcome, provenance);
+    const scanned = outcome.kind === 'file' ? scanHere(outcome) : withProvenance(outcome, provenance);
     if (scanned.binary) {
       stats.skipped.binary++;
       options.onScanned?.(provenance, { bytes: scanned.bytes, binary: true, findings: 0, suppressed: {} });
@@ -179,8 +179,6 @@ export async function scan(
     allowPaths: filters.allowPathGlobs,
     allowSecrets: filters.allowSecrets,
   };
-  const scanHere = (item: FileItem) =>
-    scanFileModule().scanFile(item, ruleSet, filters, options.all === true);
   const loads = new Loads(source, options.parallel, setup, scanHere, settle);
   source.onLoadsAhead?.((gitdir) => loads.startEarly(gitdir));
   // Without workers, an item is scanned as soon as it is pulled.
