@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 import { useCodeCache } from '../util/code-cache';
 
-// Before anything else is loaded: the modules below are compiled from the build's code cache.
+// Before anything else is loaded: the modules below are compiled from the build's code cache. What runs
+// is cli/run.ts bundled with all it needs into one file (see devtools/bundle-cli.ts), for start-up.
 useCodeCache();
-const { run } = require('./run') as typeof import('./run');
+const { run } = require('../bundle/run') as typeof import('./run');
 
 // The first Ctrl-C stops the scan cleanly (what was found so far is reported); a second one kills.
 const interrupt = new AbortController();

@@ -6,7 +6,7 @@ import { hashOf, YAML_CACHE } from '../util/yaml-text';
 
 /**
  * Part of `npm run build`: parses the built-in rule files once and stores the documents, keyed by a hash
- * of their text, beside the compiled util/yaml-text.js (see there for why).
+ * of their text, in lib/ (see util/yaml-text.ts for why).
  */
 const documents: Record<string, unknown> = {};
 for (const name of readdirSync(BUILTIN_RULES_DIR).filter((file) => /\.ya?ml$/.test(file))) {

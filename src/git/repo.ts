@@ -6,8 +6,11 @@ import { readRegularFileSync } from '../util/read-regular-file';
 import { type Index, type IndexEntry, readIndexFile } from './index-file';
 import { readAllRefs, resolveRef } from './refs';
 
-/** isomorphic-git costs ~25 ms to load; `staged`, run on every commit, never needs it. */
-const isomorphicGit = async () => (await import('isomorphic-git')).default;
+/**
+ * isomorphic-git costs ~25 ms to load; `staged`, run on every commit, never needs it. (A `require`, not an
+ * `import()`: a module holding an `import()` could not be compiled from the code cache; util/code-cache.ts.)
+ */
+const isomorphicGit = async () => (require('isomorphic-git') as typeof import('isomorphic-git')).default;
 
 /**
  * The repository as found on disk: finding it, HEAD and the refs (read directly: git/refs.ts), the

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { PACKAGE_ROOT } from './package-root';
 
 /**
  * YAML parsing with two start-up savings (a pre-commit hook runs on every commit, and the yaml library
@@ -9,7 +10,7 @@ import path from 'node:path';
  * devtools/cache-yaml.ts) come from a JSON cache keyed by a hash of that text — so an edited file is
  * never served stale, it just misses the cache.
  */
-export const YAML_CACHE = path.join(__dirname, 'yaml-cache.json');
+export const YAML_CACHE = path.join(PACKAGE_ROOT, 'lib', 'yaml-cache.json');
 
 let cache: Map<string, unknown> | undefined;
 
@@ -29,6 +30,6 @@ function loadCache(): Map<string, unknown> {
   try {
     return new Map(Object.entries(JSON.parse(readFileSync(YAML_CACHE, 'utf8'))));
   } catch {
-    return new Map(); // no cache (running from src/, or the bundled action): parse everything
+    return new Map(); // no cache (before the first build, or the bundled action): parse everything
   }
 }

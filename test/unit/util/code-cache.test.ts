@@ -125,15 +125,33 @@ describe('code cache', () => {
     }
   });
 
-  it("serves the CLI's modules from the build's cache", () => {
-    const script = `
+  /** What loading `bundle` in a fresh process (or a worker thread of one) took from the code cache. */
+  function loadBundle(bundle: string, inWorker: boolean): unknown {
+    const load = `
       const cache = require(${JSON.stringify(CODE_CACHE_JS)});
       cache.useCodeCache();
-      require(${JSON.stringify(path.join(LIB, 'cli', 'run.js'))});
-      process.stdout.write(JSON.stringify(cache.codeCacheUse));`;
+      const before = Object.keys(require.cache).length;
+      require(${JSON.stringify(path.join(LIB, 'bundle', bundle))});
+      const use = { ...cache.codeCacheUse, loaded: Object.keys(require.cache).length - before };`;
+    // a worker thread's module needs a parent port and a setup (no rules: nothing is scanned)
+    const script = inWorker
+      ? `const { Worker } = require('node:worker_threads');
+         const worker = new Worker(${JSON.stringify(`${load}\nrequire('node:worker_threads').parentPort.postMessage(use);`)},
+           { eval: true, workerData: { ruleSet: { rules: [] }, allowPaths: [], allowSecrets: [] } });
+         worker.once('message', (use) => { process.stdout.write(JSON.stringify(use)); worker.terminate(); });`
+      : `${load}\nprocess.stdout.write(JSON.stringify(use));`;
     const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
-    const use = JSON.parse(child.stdout) as { hits: number; rejected: number };
-    expect(use.rejected).toBe(0);
-    expect(use.hits).toBeGreaterThan(10); // yargs and its dependencies, the CLI's own modules
-  });
+    expect(child.stderr).toBe('');
+    return JSON.parse(child.stdout);
+  }
+
+  it.each([
+    ['run.js', false, 'the CLI, with yargs, fast-glob and the engine'],
+    ['scan-worker-thread.js', true, 'a scan worker thread'],
+  ])(
+    "serves the build's bundle %s from the build's cache, as one file (in a worker thread: %s; %s)",
+    (bundle, inWorker) => {
+      expect(loadBundle(bundle, inWorker)).toEqual({ hits: 1, rejected: 0, loaded: 1 });
+    },
+  );
 });
