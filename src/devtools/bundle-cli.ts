@@ -9,8 +9,9 @@ import { PACKAGE_ROOT } from '../util/package-root';
  * Start-up is much of a short run (a `staged` hook, a `--cache` replay): resolving and reading ~140
  * module files one by one cost ~25 ms of it, and one file read once costs almost nothing. Each
  * bundle is still compiled from the build's code cache (util/code-cache.ts), which must be installed
- * before the bundle loads: so the entries (cli/main.ts, engine/scan-worker.ts) stay outside it, and
- * util/code-cache.ts itself is never bundled.
+ * before the bundle loads: so util/code-cache.ts is never bundled, and the entries that install it are
+ * small files of their own: lib/cli/main.js (compiled by tsc) and lib/bundle/scan-worker.js (built
+ * here from engine/scan-worker.ts, requiring ./scan-worker-thread.js rather than holding it).
  *
  * Packages loaded only by some commands stay outside too, resolved from node_modules when first
  * needed: isomorphic-git (revision names, ~25 ms to load), yaml (only for text the build did not
