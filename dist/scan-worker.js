@@ -1988,10 +1988,16 @@ var init_read_file = __esm({
     FLAGS = fs2.constants.O_RDONLY | fs2.constants.O_NONBLOCK;
     SNIFF_ABOVE = 1024 * 1024;
     ReadBuffer = class {
-      constructor(limit = 16 * 1024 * 1024) {
+      /**
+       * `place`: where to read a file instead, when it gives a buffer large enough: the keyword scanner's
+       * input area (engine/keywords.ts's `keywordInput`), which it then scans without a copy.
+       */
+      constructor(limit = 16 * 1024 * 1024, place) {
         this.limit = limit;
+        this.place = place;
       }
       limit;
+      place;
       buffer = Buffer.allocUnsafeSlow(0);
       /**
        * The bytes of the open regular file `fd`, which fstat said are `size`: fewer if it has shrunk since,
@@ -1999,6 +2005,8 @@ var init_read_file = __esm({
        */
       read(fd, size) {
         if (size === 0 || size > this.limit) return fs2.readFileSync(fd);
+        const placed = this.place?.();
+        if (placed && size <= placed.length) return placed.subarray(0, readAt(fd, placed, 0, size, 0));
         if (size > this.buffer.length)
           this.buffer = Buffer.allocUnsafeSlow(Math.min(this.limit, Math.max(size, 2 * this.buffer.length)));
         return this.buffer.subarray(0, readAt(fd, this.buffer, 0, size, 0));
@@ -2030,49 +2038,6 @@ function encodeOutcome(outcome) {
 var init_job_wire = __esm({
   "src/engine/job-wire.ts"() {
     "use strict";
-  }
-});
-
-// src/engine/entropy.ts
-function shannonEntropy(text, start = 0, end = text.length) {
-  const length = end - start;
-  if (length <= 0) return 0;
-  let distinct = 0;
-  for (let i = start; i < end; i++) {
-    const code2 = text.charCodeAt(i);
-    if (code2 >= 128) {
-      for (let k = 0; k < distinct; k++) counts[order[k]] = 0;
-      return entropyOfCodePoints(text.slice(start, end));
-    }
-    if (counts[code2] === 0) order[distinct++] = code2;
-    counts[code2] = counts[code2] + 1;
-  }
-  let entropy = 0;
-  for (let k = 0; k < distinct; k++) {
-    const code2 = order[k];
-    const p = counts[code2] / length;
-    entropy -= p * Math.log2(p);
-    counts[code2] = 0;
-  }
-  return entropy;
-}
-function entropyOfCodePoints(text) {
-  const byChar = /* @__PURE__ */ new Map();
-  for (const char of text) byChar.set(char, (byChar.get(char) ?? 0) + 1);
-  let entropy = 0;
-  const length = [...text].length;
-  for (const count of byChar.values()) {
-    const p = count / length;
-    entropy -= p * Math.log2(p);
-  }
-  return entropy;
-}
-var counts, order;
-var init_entropy = __esm({
-  "src/engine/entropy.ts"() {
-    "use strict";
-    counts = new Int32Array(128);
-    order = new Uint8Array(128);
   }
 });
 
@@ -2257,6 +2222,7 @@ var init_wasm = __esm({
 // src/engine/keyword-bytes.ts
 var keyword_bytes_exports = {};
 __export(keyword_bytes_exports, {
+  INPUT_BYTES: () => INPUT_BYTES,
   byteKeywordScanner: () => byteKeywordScanner
 });
 function byteKeywordScanner(keywords) {
@@ -2289,14 +2255,21 @@ function byteKeywordScanner(keywords) {
   const longest = Math.max(...unique.map((keyword) => keyword.length));
   const initParameter = BigInt.asIntN(64, init);
   const text = new Uint8Array(memory, TEXT_AT, TEXT_BYTES);
+  const input = Buffer.from(memory, INPUT_AT, INPUT_BYTES);
   return {
+    input,
     found(bytes) {
       hits.value = 0n;
-      const scan = (starts, to) => {
-        instance.scan(starts, to, initParameter, longest);
-        return (BigInt.asUintN(64, hits.value) & allFinals) === allFinals;
-      };
-      inBlocks(bytes, text, scan, longest - 1);
+      if (bytes.buffer === memory && bytes.byteOffset >= INPUT_AT) {
+        const from = bytes.byteOffset - TEXT_AT;
+        instance.scan(from + bytes.length, from + bytes.length, initParameter, longest, from);
+      } else {
+        const scan = (starts, to) => {
+          instance.scan(starts, to, initParameter, longest, 0);
+          return (BigInt.asUintN(64, hits.value) & allFinals) === allFinals;
+        };
+        inBlocks(bytes, text, scan, longest - 1);
+      }
       const seen2 = BigInt.asUintN(64, hits.value);
       return new Set(unique.filter((_, index) => (seen2 & finals[index]) !== 0n));
     }
@@ -2324,9 +2297,8 @@ function fillTables(tables, sorted) {
   });
 }
 function teddyThenShiftAnd() {
-  const [starts, to, init, longest] = [0, 1, 2, 3];
+  const [starts, to, init, longest, from] = [0, 1, 2, 3, 4];
   const [i, j, e, a, h, v, lo, hi, r0, r1, r2, c, fold, nibble, before0, before1] = [
-    4,
     5,
     6,
     7,
@@ -2341,9 +2313,10 @@ function teddyThenShiftAnd() {
     16,
     17,
     18,
-    19
+    19,
+    20
   ];
-  const table = (k, half) => 20 + 2 * k + half;
+  const table = (k, half) => 21 + 2 * k + half;
   const hits = 0;
   const get = (local) => [op.localGet, local];
   const set = (local) => [op.localSet, local];
@@ -2353,9 +2326,9 @@ function teddyThenShiftAnd() {
   ];
   const shifted = (back) => simd.shuffle(Array.from({ length: 16 }, (_, lane) => 16 - back + lane));
   const shiftAnd = [
-    // $j = max($i - 2, 0), the first place a keyword ending its third letter in this vector starts at
-    ...[...get(i), op.i32Const, 2, op.i32Sub, op.i32Const, 0, ...get(i), op.i32Const, 2, op.i32GeU],
-    ...[op.select, ...set(j), op.i64Const, 0, ...set(a)],
+    // $j = max($i - 2, $from), the first place a keyword ending its third letter in this vector starts at
+    ...[...get(i), op.i32Const, 2, op.i32Sub, ...get(from), ...get(i), ...get(from), op.i32Const, 2],
+    ...[op.i32Add, op.i32GeU, op.select, ...set(j), op.i64Const, 0, ...set(a)],
     // $e = min($i + 13 + $longest, $to): the last of those places, 15 bytes on, plus a keyword
     ...[...get(i), op.i32Const, 13, op.i32Add, ...get(longest), op.i32Add, op.localTee, e],
     ...[...get(to), ...get(e), ...get(to), op.i32LtU, op.select, ...set(e)],
@@ -2369,14 +2342,14 @@ function teddyThenShiftAnd() {
   ];
   const load = (at, into) => [op.i32Const, 0, ...simd.load(at), ...set(into)];
   return {
-    params: [I32, I32, I64, I32],
+    params: [I32, I32, I64, I32, I32],
     results: [],
     locals: [I32, I32, I32, I64, I64, ...Array(11 + 2 * POSITIONS).fill(V128)],
     globals: GLOBALS,
-    memoryBytes: TEXT_AT + TEXT_BYTES,
+    memoryBytes: INPUT_AT + INPUT_BYTES + INPUT_SLACK,
     body: [
-      ...[op.globalGet, hits, ...set(h)],
-      ...Array.from({ length: 2 * POSITIONS }, (_, t) => load(TABLES_AT + 16 * t, 20 + t)).flat(),
+      ...[op.globalGet, hits, ...set(h), ...get(from), ...set(i)],
+      ...Array.from({ length: 2 * POSITIONS }, (_, t) => load(TABLES_AT + 16 * t, table(0, 0) + t)).flat(),
       // loaded rather than written as constants, which V8 would rebuild at every use inside the loop
       ...load(CONSTANTS_AT, fold),
       ...load(CONSTANTS_AT + 16, nibble),
@@ -2409,7 +2382,7 @@ function teddyThenShiftAnd() {
     ]
   };
 }
-var MASKS_AT, TABLES_AT, POSITIONS, CONSTANTS_AT, TEXT_AT, TEXT_BYTES, BUCKETS, GLOBALS, compiled;
+var MASKS_AT, TABLES_AT, POSITIONS, CONSTANTS_AT, TEXT_AT, TEXT_BYTES, INPUT_AT, INPUT_BYTES, INPUT_SLACK, BUCKETS, GLOBALS, compiled;
 var init_keyword_bytes = __esm({
   "src/engine/keyword-bytes.ts"() {
     "use strict";
@@ -2420,6 +2393,9 @@ var init_keyword_bytes = __esm({
     CONSTANTS_AT = TABLES_AT + POSITIONS * 32;
     TEXT_AT = CONSTANTS_AT + 32;
     TEXT_BYTES = BLOCK + 64 + 32;
+    INPUT_AT = TEXT_AT + TEXT_BYTES;
+    INPUT_BYTES = 16 * 1024 * 1024;
+    INPUT_SLACK = 32;
     BUCKETS = 8;
     GLOBALS = ["hits"];
   }
@@ -2461,6 +2437,9 @@ function keywordsInBytes(utf8, rules) {
   const found = prefilter.bytes.found(utf8);
   return (keyword) => found.has(keyword);
 }
+function keywordInput(rules) {
+  return prefilters.get(rules)?.bytes?.input;
+}
 function prefilterOf(rules) {
   let prefilter = prefilters.get(rules);
   if (!prefilter) {
@@ -2498,6 +2477,49 @@ var init_keywords = __esm({
     init_literal_prefixes();
     prefilters = /* @__PURE__ */ new WeakMap();
     prefixesOf = /* @__PURE__ */ new WeakMap();
+  }
+});
+
+// src/engine/entropy.ts
+function shannonEntropy(text, start = 0, end = text.length) {
+  const length = end - start;
+  if (length <= 0) return 0;
+  let distinct = 0;
+  for (let i = start; i < end; i++) {
+    const code2 = text.charCodeAt(i);
+    if (code2 >= 128) {
+      for (let k = 0; k < distinct; k++) counts[order[k]] = 0;
+      return entropyOfCodePoints(text.slice(start, end));
+    }
+    if (counts[code2] === 0) order[distinct++] = code2;
+    counts[code2] = counts[code2] + 1;
+  }
+  let entropy = 0;
+  for (let k = 0; k < distinct; k++) {
+    const code2 = order[k];
+    const p = counts[code2] / length;
+    entropy -= p * Math.log2(p);
+    counts[code2] = 0;
+  }
+  return entropy;
+}
+function entropyOfCodePoints(text) {
+  const byChar = /* @__PURE__ */ new Map();
+  for (const char of text) byChar.set(char, (byChar.get(char) ?? 0) + 1);
+  let entropy = 0;
+  const length = [...text].length;
+  for (const count of byChar.values()) {
+    const p = count / length;
+    entropy -= p * Math.log2(p);
+  }
+  return entropy;
+}
+var counts, order;
+var init_entropy = __esm({
+  "src/engine/entropy.ts"() {
+    "use strict";
+    counts = new Int32Array(128);
+    order = new Uint8Array(128);
   }
 });
 
@@ -4873,6 +4895,7 @@ var init_scan_worker_thread = __esm({
     init_read_blob();
     init_read_file();
     init_job_wire();
+    init_keywords();
     init_scan_file();
     port = import_node_worker_threads.parentPort;
     if (!port) throw new Error("scan-worker.js runs as a worker thread of a scan");
@@ -4886,7 +4909,7 @@ var init_scan_worker_thread = __esm({
     if (setup.gitdir)
       storeFor(setup.gitdir).then((store) => store.prepare()).catch(() => {
       });
-    reads = new ReadBuffer();
+    reads = new ReadBuffer(void 0, () => keywordInput(setup.ruleSet.rules));
     closing = false;
     queue = Promise.resolve();
     port.on("message", (message) => {

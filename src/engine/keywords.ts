@@ -71,6 +71,15 @@ export function keywordsInBytes(utf8: Uint8Array, rules: readonly Rule[]): Keywo
   return (keyword) => found.has(keyword);
 }
 
+/**
+ * Where to read a file for `keywordsInBytes` to scan it without a copy: the input area of the rules' byte
+ * scanner (see ByteKeywordScanner.input), once one is in use in this thread; undefined before (a small
+ * scan never loads it) or where there is none.
+ */
+export function keywordInput(rules: readonly Rule[]): Buffer | undefined {
+  return prefilters.get(rules)?.bytes?.input;
+}
+
 function prefilterOf(rules: readonly Rule[]): Prefilter {
   let prefilter = prefilters.get(rules);
   if (!prefilter) {

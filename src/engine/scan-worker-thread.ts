@@ -7,6 +7,7 @@ import { ReadBuffer, readFileItemSync } from '../sources/read-file';
 import type { LoadItem } from '../sources/source';
 import type { FragmentFilters } from './fragment';
 import { decodeJobs, encodeOutcome, type Job, type JobOutcome, type WireOutcome } from './job-wire';
+import { keywordInput } from './keywords';
 import type { FromWorker, ToWorker, WorkerSetup } from './parallel';
 import { scanFile } from './scan-file';
 
@@ -44,8 +45,11 @@ if (setup.gitdir)
   storeFor(setup.gitdir)
     .then((store) => store.prepare())
     .catch(() => {});
-/** Every file is read into it: a batch's items are read and scanned one at a time, and no outcome holds bytes. */
-const reads = new ReadBuffer();
+/**
+ * Every file is read into it (or into the keyword scanner's memory, scanned there without a copy): a
+ * batch's items are read and scanned one at a time, and no outcome holds bytes.
+ */
+const reads = new ReadBuffer(undefined, () => keywordInput(setup.ruleSet.rules));
 let closing = false;
 /** Batches run one after another, in the order they came. */
 let queue: Promise<void> = Promise.resolve();

@@ -11,6 +11,7 @@ import type {
 import type { Finding, Provenance, RuleSet, ScanResult, ScanStats, ScanWarning } from '../types';
 import type { FragmentFilters } from './fragment';
 import type { JobOutcome } from './job-wire';
+import { keywordInput } from './keywords';
 import {
   DEFAULT_MIN_BYTES,
   DEFAULT_MIN_ITEMS,
@@ -179,7 +180,9 @@ export async function scan(
     allowPaths: filters.allowPathGlobs,
     allowSecrets: filters.allowSecrets,
   };
-  const loads = new Loads(source, options.parallel, setup, scanHere, settle);
+  // (a file read into the keyword scanner's own memory is scanned there without a copy)
+  const reads = new ReadBuffer(undefined, () => keywordInput(ruleSet.rules));
+  const loads = new Loads(source, options.parallel, setup, scanHere, settle, reads);
   source.onLoadsAhead?.((gitdir) => loads.startEarly(gitdir));
   // Without workers, an item is scanned as soon as it is pulled.
   const lookahead = loads.mayUseWorkers ? LOOKAHEAD : 1;
@@ -297,8 +300,6 @@ class Loads {
   private bytesHere = 0;
   /** This thread's pace, when it decides on workers (see ParallelOptions.workersPayAfterMs). */
   private readonly pace: ScanPace | undefined;
-  /** What this thread reads files into: it scans each one before it loads the next. */
-  private readonly reads = new ReadBuffer();
 
   constructor(
     private readonly source: Source,
@@ -306,6 +307,8 @@ class Loads {
     private readonly setup: WorkerSetup | undefined,
     private readonly scanHere: (item: FileItem) => ScannedFileOutcome,
     private readonly settle: (entry: Entry, outcome: Entry['outcome'], error?: unknown) => void,
+    /** What this thread reads files into: it scans each one before it loads the next. */
+    private readonly reads: ReadBuffer,
   ) {
     this.workers = parallel ? Math.max(0, parallel.jobs - 1) : 0;
     this.script = this.workers > 0 ? (parallel?.workerScript ?? defaultWorkerScript()) : undefined;

@@ -63,7 +63,14 @@ export function readFileItemSync(item: LoadItem, spec: FileSpec, into?: ReadBuff
 export class ReadBuffer {
   private buffer = Buffer.allocUnsafeSlow(0);
 
-  constructor(private readonly limit = 16 * 1024 * 1024) {}
+  /**
+   * `place`: where to read a file instead, when it gives a buffer large enough: the keyword scanner's
+   * input area (engine/keywords.ts's `keywordInput`), which it then scans without a copy.
+   */
+  constructor(
+    private readonly limit = 16 * 1024 * 1024,
+    private readonly place?: () => Buffer | undefined,
+  ) {}
 
   /**
    * The bytes of the open regular file `fd`, which fstat said are `size`: fewer if it has shrunk since,
@@ -72,6 +79,8 @@ export class ReadBuffer {
   read(fd: number, size: number): Buffer {
     // an empty size may be a file that does not know its size (procfs): read it the usual way
     if (size === 0 || size > this.limit) return fs.readFileSync(fd);
+    const placed = this.place?.();
+    if (placed && size <= placed.length) return placed.subarray(0, readAt(fd, placed, 0, size, 0));
     if (size > this.buffer.length)
       this.buffer = Buffer.allocUnsafeSlow(Math.min(this.limit, Math.max(size, 2 * this.buffer.length)));
     return this.buffer.subarray(0, readAt(fd, this.buffer, 0, size, 0));

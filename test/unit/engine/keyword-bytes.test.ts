@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { byteKeywordScanner } from '../../../src/engine/keyword-bytes';
+import { type ByteKeywordScanner, byteKeywordScanner, INPUT_BYTES } from '../../../src/engine/keyword-bytes';
 import { keywordsIn } from '../../../src/engine/keywords';
 import { BUILTIN_RULES_DIR, loadRules } from '../../../src/rules/load';
 import type { Rule } from '../../../src/types';
@@ -12,11 +12,23 @@ const builtin = loadRules([BUILTIN_RULES_DIR], process.cwd()).rules;
 const keywordsOf = (rules: readonly Rule[]) => [...new Set(rules.flatMap((rule) => rule.keywords))].sort();
 const BLOCK = 64 * 1024; // the scanner's block: state must carry across it
 
+/**
+ * One scanner per set of keywords, as a thread keeps one per rule set: each holds its own memory, with an
+ * input area of 16 MiB that V8 counts against the heap, so a new one per call would be mostly garbage
+ * collection.
+ */
+const scanners = new Map<string, ByteKeywordScanner | undefined>();
+function scannerFor(keywords: readonly string[]): ByteKeywordScanner | undefined {
+  const key = keywords.join('\0');
+  if (!scanners.has(key)) scanners.set(key, byteKeywordScanner(keywords));
+  return scanners.get(key);
+}
+
 /** The keywords found by the regex over the text (keywordsIn) and by the byte scanner, when there is one. */
 function both(bytes: Buffer, rules: readonly Rule[] = builtin): { text: string[]; bytes: string[] } {
   const keywords = keywordsOf(rules);
   const viaText = keywordsIn(bytes.toString('utf8'), rules);
-  const scanner = byteKeywordScanner(keywords);
+  const scanner = scannerFor(keywords);
   const viaBytes = scanner ? (keyword: string) => scanner.found(bytes).has(keyword) : viaText;
   return { text: keywords.filter(viaText), bytes: keywords.filter(viaBytes) };
 }
@@ -82,7 +94,7 @@ function oracle(bytes: Buffer, keywords: readonly string[]): string[] {
   return keywords.filter((keyword) => text.includes(keyword)).sort();
 }
 const foundBy = (keywords: readonly string[], bytes: Buffer) =>
-  [...(byteKeywordScanner(keywords)?.found(bytes) ?? ['no scanner'])].sort();
+  [...(scannerFor(keywords)?.found(bytes) ?? ['no scanner'])].sort();
 
 test('keywords of one or two letters, and bytes the filter folds onto letters, are told apart exactly', () => {
   const keywords = ['x', 'ab', 'a3t', 'key_id'];
@@ -166,4 +178,60 @@ test('the 64th bit works: a keyword ending in the last bit of the state is found
     'keyword0',
     'keyword7',
   ]);
+});
+
+describe("bytes read into the scanner's input area, scanned where they lie", () => {
+  /** `bytes` written at `at` into the input area, with `before` and `after` around them. */
+  function placed(scanner: ByteKeywordScanner, bytes: Buffer, at = 0, before = '', after = ''): Buffer {
+    const { input } = scanner;
+    input.write(before, at - before.length, 'latin1');
+    bytes.copy(input, at);
+    input.write(after, at + bytes.length, 'latin1');
+    return input.subarray(at, at + bytes.length);
+  }
+
+  test('any set of keywords, planted anywhere: the same keywords as copied block by block', () => {
+    const keyword = fc.string({ unit: fc.constantFrom('a', 'b', 'c', '3', '_'), minLength: 1, maxLength: 7 });
+    const input = fc.record({
+      keywords: fc.uniqueArray(keyword, { minLength: 1, maxLength: 9 }),
+      length: fc.oneof(fc.integer({ min: 0, max: 300 }), fc.integer({ min: BLOCK - 40, max: BLOCK + 40 })),
+      at: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 40 })),
+      fill: fc.array(fc.constantFrom(...'abcABC3_.x'), { minLength: 1, maxLength: 4 }),
+      planted: fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 4 }),
+    });
+    fc.assert(
+      fc.property(input, ({ keywords, length, at, fill, planted }) => {
+        if (keywords.reduce((sum, word) => sum + word.length, 0) > 64) return;
+        const scanner = scannerFor(keywords) as ByteKeywordScanner;
+        const bytes = Buffer.alloc(length, fill.join(''), 'latin1');
+        for (const [which, where] of planted) {
+          const word = keywords[which % keywords.length] as string;
+          if (word.length <= length) bytes.write(word, where % (length - word.length + 1), 'latin1');
+        }
+        // every keyword right before and right after: bytes of earlier files, which must not count
+        const around = keywords.join('.');
+        const view = placed(scanner, bytes, at + around.length, around, around);
+        expect([...scanner.found(view)].sort()).toEqual(oracle(bytes, keywords));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  test('a keyword cut by the start or the end of the bytes is not found, one whole at either edge is', () => {
+    const scanner = byteKeywordScanner(['secret', 'aws']) as ByteKeywordScanner;
+    // "SECRET" lies across the start, "AWS" across the end: the scanner must not read past either (the
+    // "AWS" near the start makes the exact stage run in the first vector, from the earliest place allowed)
+    const cut = placed(scanner, Buffer.from(`CRET.AWS${'.'.repeat(40)}A`), 8, '..SE', 'WS..');
+    expect([...scanner.found(cut)]).toEqual(['aws']);
+    const whole = placed(scanner, Buffer.from(`SECRET${'.'.repeat(40)}AWS`), 8, 'xx', 'yy');
+    expect([...scanner.found(whole)].sort()).toEqual(['aws', 'secret']);
+    expect(scanner.input.length).toBe(INPUT_BYTES);
+  });
+
+  test('a file that fills the input area is scanned to its last byte', () => {
+    const scanner = byteKeywordScanner(['aws', 'secret']) as ByteKeywordScanner;
+    const view = scanner.input.fill('.'.charCodeAt(0));
+    view.write('AWS', INPUT_BYTES - 3, 'latin1');
+    expect([...scanner.found(view)]).toEqual(['aws']);
+  });
 });

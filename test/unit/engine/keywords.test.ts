@@ -1,4 +1,4 @@
-import { keywordsIn } from '../../../src/engine/keywords';
+import { keywordInput, keywordsIn, keywordsInBytes } from '../../../src/engine/keywords';
 import type { Rule } from '../../../src/types';
 
 // keywordsIn reads only the rules' keywords
@@ -33,4 +33,17 @@ test('the same rule set gives the same answers on every call (cached scanners ke
   const first = texts.map(found);
   expect(texts.map(found)).toEqual(first);
   expect(first).toEqual([['aws', 'secret'], ['akia'], ['access'], ['aws', 'secret']]);
+});
+
+test("keywordInput: the rules' byte scanner's input area once one is in use, where a file is scanned as it lies", () => {
+  const own = [{ keywords: ['aws', 'secret'] }] as unknown as Rule[];
+  expect(keywordInput(own)).toBeUndefined(); // no scanner yet: a small scan never loads one
+  const copied = Buffer.from(`${'x'.repeat(100)} SECRET`);
+  expect(['aws', 'secret'].filter(keywordsInBytes(copied, own) ?? (() => false))).toEqual(['secret']);
+  const input = keywordInput(own) as Buffer;
+  expect(input.length).toBeGreaterThanOrEqual(16 * 1024 * 1024);
+  copied.copy(input);
+  const inPlace = keywordsInBytes(input.subarray(0, copied.length), own);
+  expect(['aws', 'secret'].filter(inPlace ?? (() => false))).toEqual(['secret']);
+  expect(keywordInput(own)).toBe(input); // the same area every time
 });

@@ -63,6 +63,23 @@ describe('ReadBuffer', () => {
     expect(readThrough(buffer, tree.write('empty.bin', ''), 0).length).toBe(0);
   });
 
+  it('reads into the place it is given when that place holds the file, and into its own buffer when not', () => {
+    const place = Buffer.alloc(4096);
+    let offered: Buffer | undefined; // (a keyword scanner's input area, once one is in use)
+    const buffer = new ReadBuffer(64 * 1024, () => offered);
+    const before = readThrough(buffer, tree.write('p0.bin', bytes(100, 13)), 100);
+    expect(before.buffer).not.toBe(place.buffer);
+    offered = place;
+    const placed = readThrough(buffer, tree.write('p1.bin', bytes(4096, 14)), 4096);
+    expect(placed.equals(bytes(4096, 14))).toBe(true);
+    expect(placed.buffer).toBe(place.buffer);
+    expect(placed.byteOffset).toBe(place.byteOffset);
+    const larger = readThrough(buffer, tree.write('p2.bin', bytes(5000, 15)), 5000);
+    expect(larger.equals(bytes(5000, 15))).toBe(true);
+    expect(larger.buffer).not.toBe(place.buffer);
+    expect(placed.equals(bytes(4096, 14))).toBe(true); // the place was left alone
+  });
+
   it('reads what is there when a file shrank after its size was taken, and no more when it grew', () => {
     const buffer = new ReadBuffer();
     const shrunk = tree.write('shrunk.bin', bytes(4000, 11));
