@@ -120,6 +120,8 @@ function* walkDirectory(
   listing: Listing,
   globs: { patterns: string[]; ignore: string[] } = { patterns: ['**'], ignore: [] },
 ): Generator<Entry> {
+  /** Whether `wanted` can say no: without ignore rules, --include or --exclude it never does. */
+  const filtered = ignores !== undefined || options.include.length > 0 || options.exclude.length > 0;
   const unreadableDirs: Entry[] = [];
   const lineBreakNames: fs.Dirent[] = [];
   const rawNames: RawName[] = [];
@@ -154,16 +156,28 @@ function* walkDirectory(
   // per entry, which cost more than the rest of the walk on 100,000 files
   const base = path.relative(options.root, target).split(path.sep).join('/');
   const directory = target.endsWith(path.sep) ? target : `${target}${path.sep}`; // the root is "/"
-  for (const { dirent } of found) if (!dirent.isDirectory()) listing.ahead++;
-  for (const { path: relativePath, dirent } of found) {
-    if (dirent.isDirectory()) continue;
-    listing.ahead--;
-    const entry: Entry = {
+  const entryAt = (k: number): Entry => {
+    const { path: relativePath, dirent } = found[k] as (typeof found)[number];
+    return {
       absolute: `${directory}${relativePath}`,
       relative: base === '' ? relativePath : `${base}/${relativePath}`,
       type: typeOf(dirent),
     };
-    if (wanted(entry)) yield entry;
+  };
+  // Only the files to be yielded count as ahead: one that a .gitignore rule or --include/--exclude drops
+  // would make the scan loop expect more work than there is (and start worker threads for it). Which
+  // are dropped is found first and kept as one byte each, not as entries: 100,000 entries held for the
+  // whole scan took its peak RSS from 128 to 147 MB.
+  const dropped = new Uint8Array(found.length);
+  for (let k = 0; k < found.length; k++) {
+    if ((found[k] as (typeof found)[number]).dirent.isDirectory()) dropped[k] = 1;
+    else if (filtered && !wanted(entryAt(k))) dropped[k] = 1;
+    else listing.ahead++;
+  }
+  for (let k = 0; k < found.length; k++) {
+    if (dropped[k]) continue;
+    listing.ahead--;
+    yield entryAt(k);
   }
   // fast-glob's matcher never matches a name with a line break in it, so such files would vanish
   // silently; they are listed here, and such directories walked on their own.

@@ -90,6 +90,34 @@ test('ahead(): the entries a listing holds and has not yielded yet, directories 
   expect(source.ahead?.()).toBe(0);
 });
 
+test('ahead(): a file that a .gitignore rule, --include or --exclude drops is not counted', async () => {
+  const own = new TempTree();
+  try {
+    for (const name of ['a.py', 'b.py', 'c.log', 'd.txt', 'e.txt', 'sub/f.py', 'sub/g.log'])
+      own.write(name, 'x\n');
+    own.write('.gitignore', '*.log\n');
+    own.write('.git/HEAD', 'ref: refs/heads/main\n'); // .gitignore applies inside a repository
+    const source = worktreeSource({
+      root: own.root,
+      targets: [own.root],
+      include: ['**/*.py', '**/*.log'],
+      exclude: ['b.py'],
+      gitignore: true,
+      maxFileSize: 1024,
+    });
+    const seen: [string, number | undefined][] = [];
+    for await (const item of source.items())
+      if (item.kind === 'load') seen.push([item.provenance.path, source.ahead?.()]);
+    // a.py and sub/f.py only: b.py is excluded, the logs are ignored, the rest not included
+    expect(seen).toEqual([
+      ['a.py', 1],
+      ['sub/f.py', 0],
+    ]);
+  } finally {
+    own.remove();
+  }
+});
+
 test('nothing in a .git (a directory or a gitfile, at any depth) is listed, even when named', async () => {
   const repo = new TempTree();
   try {
