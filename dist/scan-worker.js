@@ -4924,6 +4924,7 @@ var init_scan_worker_thread = __esm({
 });
 
 // src/util/code-cache.ts
+var import_node_crypto = require("node:crypto");
 var import_node_fs = require("node:fs");
 var import_node_module = __toESM(require("node:module"));
 var import_node_path = __toESM(require("node:path"));
@@ -4994,9 +4995,7 @@ function readManifest(dir) {
   }
 }
 function sourceHash(text) {
-  let hash = 2166136261;
-  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 16777619);
-  return hash >>> 0;
+  return (0, import_node_crypto.createHash)("sha1").update(text).digest("hex");
 }
 function cacheFileName(name) {
   return `${encodeURIComponent(name)}.v8`;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import path from 'node:path';
@@ -23,7 +24,7 @@ export const RECORD_ENV = 'KEYSWEEP_CODE_CACHE_RECORD';
 
 interface Manifest {
   /** By module path relative to the package root (lib/'s parent): the cache file and the source's hash. */
-  readonly modules: Record<string, { readonly file: string; readonly hash: number }>;
+  readonly modules: Record<string, { readonly file: string; readonly hash: string }>;
 }
 
 /** How many modules came from the cache and how many V8 refused it for (for tests and benchmarks). */
@@ -117,11 +118,12 @@ function readManifest(dir: string): Manifest | undefined {
   }
 }
 
-/** A 32-bit FNV-1a hash of a module's source: ~1 ms for everything a scan loads. */
-export function sourceHash(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
-  return hash >>> 0;
+/**
+ * The SHA-1 of a module's source: ~1 ms for the CLI's bundle (800 KB), where a 32-bit FNV-1a loop in
+ * JavaScript, still cold when it runs, took ~3.4. (node:crypto is loaded by every scan anyway.)
+ */
+export function sourceHash(text: string): string {
+  return createHash('sha1').update(text).digest('hex');
 }
 
 /** The name of a module's cache file: its path relative to the package root, encoded. */
@@ -153,7 +155,7 @@ function writeRecorded(dir: string, recorded: ReadonlyMap<string, Script>): void
  */
 export function writeManifest(dir: string): number {
   const root = path.dirname(path.dirname(dir));
-  const modules: Record<string, { file: string; hash: number }> = {};
+  const modules: Record<string, { file: string; hash: string }> = {};
   for (const file of readdirSync(dir).filter((name) => name.endsWith('.v8'))) {
     const name = decodeURIComponent(file.slice(0, -'.v8'.length));
     const text = readFileSync(path.join(root, name), 'utf8');
