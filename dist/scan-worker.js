@@ -4946,7 +4946,7 @@ function useCodeCache(dir = CODE_CACHE_DIR) {
   const recorded = /* @__PURE__ */ new Map();
   prototype._compile = function(content, filename, ...rest) {
     const own = () => original.call(this, content, filename, ...rest);
-    if (content.includes("import(") || rest[0] !== void 0 && rest[0] !== "commonjs") return own();
+    if (mayImportDynamically(content) || rest[0] !== void 0 && rest[0] !== "commonjs") return own();
     const name = import_node_path.default.relative(root, filename);
     let cachedData;
     if (!recording) {
@@ -4968,6 +4968,9 @@ function useCodeCache(dir = CODE_CACHE_DIR) {
     return run.call(this.exports, this.exports, requireFor(this), this, filename, import_node_path.default.dirname(filename));
   };
   if (recording) process.once("exit", () => writeRecorded(dir, recorded));
+}
+function mayImportDynamically(content) {
+  return content.includes("import(");
 }
 function wrapped(content) {
   const source = content.startsWith("#!") ? `//${content}` : content;

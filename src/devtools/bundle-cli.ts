@@ -1,6 +1,7 @@
 import { cpSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Plugin } from 'esbuild';
+import { mayImportDynamically } from '../util/code-cache';
 import { PACKAGE_ROOT } from '../util/package-root';
 
 /**
@@ -17,7 +18,7 @@ import { PACKAGE_ROOT } from '../util/package-root';
  * needed: isomorphic-git (revision names, ~25 ms to load), yaml (only for text the build did not
  * parse), recheck (user rules only) and cli-progress (`--progress` only).
  */
-export const BUNDLE_DIR = path.join(PACKAGE_ROOT, 'lib', 'bundle');
+const BUNDLE_DIR = path.join(PACKAGE_ROOT, 'lib', 'bundle');
 
 /** Loaded lazily, and only by some commands: never bundled (see above). */
 const LAZY_PACKAGES = ['isomorphic-git', 'yaml', 'recheck', 'cli-progress'];
@@ -54,9 +55,8 @@ export async function bundleCli(outDir = BUNDLE_DIR): Promise<void> {
   // yargs reads its messages in the user's language from ../locales beside itself: beside lib/bundle/
   const yargs = path.dirname(require.resolve('yargs'));
   cpSync(path.join(yargs, 'locales'), path.join(outDir, '..', 'locales'), { recursive: true });
-  // util/code-cache.ts compiles a module that may `import()` with Node's own compiler, without the cache
   for (const name of ['run.js', 'scan-worker-thread.js'])
-    if (readFileSync(path.join(outDir, name), 'utf8').includes('import('))
+    if (mayImportDynamically(readFileSync(path.join(outDir, name), 'utf8')))
       throw new Error(`${name} holds an import(), so it could not use the code cache`);
 }
 

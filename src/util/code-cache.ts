@@ -52,9 +52,8 @@ export function useCodeCache(dir = CODE_CACHE_DIR): void {
   const recorded = new Map<string, Script>();
   prototype._compile = function (this: CompilingModule, content: string, filename: string, ...rest) {
     const own = () => original.call(this, content, filename, ...rest);
-    // (a module that may import() dynamically, or that Node says is not CommonJS, needs Node's own
-    // compilation)
-    if (content.includes('import(') || (rest[0] !== undefined && rest[0] !== 'commonjs')) return own();
+    // (a module that Node says is not CommonJS needs Node's own compilation)
+    if (mayImportDynamically(content) || (rest[0] !== undefined && rest[0] !== 'commonjs')) return own();
     const name = path.relative(root, filename);
     let cachedData: Buffer | undefined;
     if (!recording) {
@@ -76,6 +75,15 @@ export function useCodeCache(dir = CODE_CACHE_DIR): void {
     return run.call(this.exports, this.exports, requireFor(this), this, filename, path.dirname(filename));
   };
   if (recording) process.once('exit', () => writeRecorded(dir, recorded));
+}
+
+/**
+ * Whether a module's source may `import()` dynamically: a Script compiled here has no way to resolve one,
+ * so such a module is compiled by Node itself, without the cache (devtools/bundle-cli.ts fails the build
+ * of a bundle that would be).
+ */
+export function mayImportDynamically(content: string): boolean {
+  return content.includes('import(');
 }
 
 /** A module's source as Node runs it: inside the CommonJS wrapper, a leading `#!` line commented out. */
