@@ -3923,10 +3923,10 @@ var init_pack_index = __esm({
         let lo = first === 0 ? 0 : this.fanout[first - 1];
         let hi = this.fanout[first];
         const head = oid.readUInt32BE(0);
-        const heads = this.heads ?? this.countFind();
+        if (this.heads === void 0) this.countFind();
         while (lo < hi) {
           const mid = lo + hi >>> 1;
-          const word = heads !== void 0 ? heads[mid] : this.buf.readUInt32BE(this.oidStart(mid));
+          const word = this.headAt(mid);
           if (word === head) return this.findTied(oid, head, mid, lo, hi);
           if (word < head) lo = mid + 1;
           else hi = mid;
@@ -3956,11 +3956,10 @@ var init_pack_index = __esm({
        * more than it saves (2 to 7 ms for 100,000 ids, the most before the loop is optimized).
        */
       countFind() {
-        if (++this.finds < HEADS_AFTER) return void 0;
+        if (++this.finds < HEADS_AFTER) return;
         const heads = new Uint32Array(this.count);
         for (let p = 0; p < this.count; p++) heads[p] = this.buf.readUInt32BE(this.oidStart(p));
         this.heads = heads;
-        return heads;
       }
       oidAt(position) {
         const at = this.oidStart(position);

@@ -71,10 +71,10 @@ export class PackIndex {
     let lo = first === 0 ? 0 : (this.fanout[first - 1] as number);
     let hi = this.fanout[first] as number;
     const head = oid.readUInt32BE(0);
-    const heads = this.heads ?? this.countFind();
+    if (this.heads === undefined) this.countFind();
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      const word = heads !== undefined ? (heads[mid] as number) : this.buf.readUInt32BE(this.oidStart(mid));
+      const word = this.headAt(mid);
       if (word === head) return this.findTied(oid, head, mid, lo, hi);
       if (word < head) lo = mid + 1;
       else hi = mid;
@@ -109,12 +109,11 @@ export class PackIndex {
    * file's bytes. `staged` or a replayed sweep looks up a few dozen ids, for which making it would cost
    * more than it saves (2 to 7 ms for 100,000 ids, the most before the loop is optimized).
    */
-  private countFind(): Uint32Array | undefined {
-    if (++this.finds < HEADS_AFTER) return undefined;
+  private countFind(): void {
+    if (++this.finds < HEADS_AFTER) return;
     const heads = new Uint32Array(this.count);
     for (let p = 0; p < this.count; p++) heads[p] = this.buf.readUInt32BE(this.oidStart(p));
     this.heads = heads;
-    return heads;
   }
 
   oidAt(position: number): string {
