@@ -2773,7 +2773,7 @@ function runLoop() {
       ...[...get(n), op.i32Const, 3, op.i32Shl, ...get(end), ...store32(OUT_AT + 4)],
       ...[...get(n), op.i32Const, 1, op.i32Add, ...set(n)],
       ...[op.end],
-      // $len = $lanes - 1 - (31 - clz(~$m & $full)) = $lanes - 32 + clz(…)
+      // $len = $lanes - 1 - (31 - clz(~$m & $full)) = $lanes - 32 + clz(...)
       ...[...get(lanes), op.i32Const, 32, op.i32Sub, ...outside, op.i32Clz, op.i32Add, ...set(len)],
       ...[op.end],
       ...[...get(u), ...get(lanes), op.i32Add, ...get(c), op.i32Popcnt, op.i32Sub, ...get(f), op.i32Popcnt],
@@ -4613,7 +4613,7 @@ var init_store = __esm({
       }
       /**
        * Every object id in the packs and loose objects, each once: pack by pack in the order of the entries
-       * in the pack (bases before their deltas, mostly — the fastest order to read them in), then the loose
+       * in the pack (bases before their deltas, mostly: the fastest order to read them in), then the loose
        * ones.
        */
       async allObjectIds() {

@@ -63,9 +63,19 @@ export async function bundleCli(outDir = BUNDLE_DIR): Promise<void> {
   // yargs reads its messages in the user's language from ../locales beside itself: beside lib/bundle/
   const yargs = path.dirname(require.resolve('yargs'));
   cpSync(path.join(yargs, 'locales'), path.join(outDir, '..', 'locales'), { recursive: true });
-  for (const name of ['run.js', 'scan-worker-thread.js'])
-    if (mayImportDynamically(readFileSync(path.join(outDir, name), 'utf8')))
+  for (const name of ['run.js', 'scan-worker-thread.js']) {
+    const text = readFileSync(path.join(outDir, name), 'utf8');
+    if (mayImportDynamically(text))
       throw new Error(`${name} holds an import(), so it could not use the code cache`);
+    // esbuild escapes non-ASCII in code but keeps some comments as they are (one inside an array literal,
+    // a doc comment in a class): one such character makes V8 hold the whole bundle as a two-byte string,
+    // which Node decodes the slow way at every start (~5 ms of an empty scan's ~97).
+    const at = text.search(/[\u0080-\uffff]/);
+    if (at >= 0)
+      throw new Error(
+        `${name}:${text.slice(0, at).split('\n').length} holds a non-ASCII character; keep the source it comes from ASCII`,
+      );
+  }
 }
 
 /** Keeps the SEPARATE modules out of every bundle, required by their path from lib/bundle/. */

@@ -192,7 +192,7 @@ export class ObjectStore {
 
   /**
    * Every object id in the packs and loose objects, each once: pack by pack in the order of the entries
-   * in the pack (bases before their deltas, mostly — the fastest order to read them in), then the loose
+   * in the pack (bases before their deltas, mostly: the fastest order to read them in), then the loose
    * ones.
    */
   async allObjectIds(): Promise<string[]> {
