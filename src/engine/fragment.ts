@@ -71,7 +71,7 @@ export function scanFragment(
 }
 
 /** Fingerprints of every secret the earlier versions held, by the rules' own checks. */
-function fingerprintsIn(texts: readonly string[], ruleSet: RuleSet): Set<string> {
+export function fingerprintsIn(texts: readonly string[], ruleSet: RuleSet): Set<string> {
   const fingerprints = new Set<string>();
   for (const text of texts) {
     for (const match of detect(text, ruleSet.rules).matches)

@@ -267,7 +267,11 @@ export async function scan(
   }
   if (unreported > 0 && lastMerged) progress(lastMerged, true);
 
-  const findings = (source.finish ? await source.finish(found) : found).filter((finding) => {
+  const finished = source.finish
+    ? await source.finish(found, { ruleSet, all: options.all === true })
+    : { findings: found };
+  addCounts(stats.suppressed, finished.suppressed ?? {});
+  const findings = finished.findings.filter((finding) => {
     const key = `${finding.fingerprint}\0${finding.provenance.path}`;
     if (seenSecrets.has(key)) return false;
     seenSecrets.add(key);

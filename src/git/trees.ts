@@ -86,12 +86,13 @@ export class Trees {
 
   /**
    * Blobs added or changed from `oldTree` (null: an empty tree) to `newTree`, minus exact renames, plus
-   * the submodule paths met on the way. Identical subtrees are not entered.
+   * the submodule paths met on the way, and the blobs of the paths `newTree` no longer has as files.
+   * Identical subtrees are not entered.
    */
   async diff(
     oldTree: string | null,
     newTree: string,
-  ): Promise<{ changed: ChangedBlob[]; submodules: string[] }> {
+  ): Promise<{ changed: ChangedBlob[]; submodules: string[]; removed: string[] }> {
     const changed: ChangedBlob[] = [];
     const removed = new Set<string>();
     const submodules: string[] = [];
@@ -124,6 +125,7 @@ export class Trees {
     return {
       changed: changed.filter((blob) => blob.oldOid !== undefined || !removed.has(blob.oid)),
       submodules,
+      removed: [...removed],
     };
   }
 

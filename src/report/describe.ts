@@ -81,5 +81,6 @@ export const SUPPRESSION_WORDS: Record<string, string> = {
   'allow-inline': 'on keysweep:allow lines',
   'allow-inline-added': 'suppressed by an allow comment added in this change',
   'already-present': 'already there before the change',
+  moved: 'moved from a file the change deletes or rewrites',
   baseline: 'accepted in the baseline',
 };

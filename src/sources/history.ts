@@ -152,7 +152,7 @@ export function historySource(repo: Repository, trees: Trees, options: HistoryOp
     finish: async (findings) => {
       if (replay) {
         cache?.recordSnapshot(replay); // still the history's snapshot: keep it for the next sweep
-        return withFacts(findings, replay.facts);
+        return { findings: withFacts(findings, replay.facts) };
       }
       const placed = attachFacts(findings, graph, ordered, tips, await headCommit(repo));
       if (cache && snapshotKey)
@@ -162,7 +162,7 @@ export function historySource(repo: Repository, trees: Trees, options: HistoryOp
           stats: { commits: commitsDone, shallow, submodules: [...submodules].sort() },
           facts: factsOf(placed),
         });
-      return placed;
+      return { findings: placed };
     },
     stats: () => ({ commits: commitsDone, shallow, submodules: [...submodules].sort() }),
   };

@@ -2,14 +2,16 @@ import type { Commit } from '../git/objects';
 import { CorruptObjectError } from '../git/odb';
 import type { Repository } from '../git/repo';
 import { MissingObjectError, type Trees } from '../git/trees';
+import { blobsUpTo, withoutMoved } from './moved';
 import type { Source, SourceItem } from './source';
 
 /**
  * The commit-range source, for pull requests and pushes: every commit reachable from `head` and not from
- * `base` (all of them when `base` is null), oldest first, each judged against its parents. A secret added in one commit and removed in a
- * later one is still reported, at the commit that added it (the scan keeps the first occurrence). A
- * merge commit is judged against all its parents, so only what its own resolution adds is new. Commits
- * are scanned one by one, not as the net diff, because a secret that was pushed has leaked.
+ * `base` (all of them when `base` is null), oldest first, each judged against its parents. A secret
+ * added in one commit and removed in a later one is still reported, at the commit that added it (the
+ * scan keeps the first occurrence). A merge commit is judged against all its parents, so only what its
+ * own resolution adds is new; a secret a commit moves is not new either (sources/moved.ts). Commits are
+ * scanned one by one, not as the net diff, because a secret that was pushed has leaked.
  */
 export interface RangeOptions {
   readonly maxFileSize: number;
@@ -53,8 +55,39 @@ export function rangeSource(
         }
       }
     },
+    finish: (findings, context) =>
+      withoutMoved(
+        findings,
+        {
+          changeOf: (finding) => (finding.provenance.kind === 'commit' ? finding.provenance.commit.sha : ''),
+          replaced: (sha) =>
+            replacedBy(
+              trees,
+              commits.find((commit) => commit.sha === sha),
+            ),
+          read: blobsUpTo(trees.objects, options.maxFileSize),
+        },
+        context,
+      ),
     stats: () => ({ commits: commits.length, shallow, submodules: [...submodules].sort() }),
   };
+}
+
+/**
+ * The blobs a commit deletes or rewrites, against its first parent (see sources/moved.ts). The commit's
+ * diff was read once already, when its files were scanned: its trees are read again from the cache.
+ */
+async function replacedBy(trees: Trees, commit: Commit | undefined): Promise<string[]> {
+  const [parent] = commit?.parents ?? [];
+  if (!commit || !parent) return [];
+  try {
+    const { changed, removed } = await trees.diff((await trees.commit(parent)).tree, commit.tree);
+    return [...removed, ...changed.flatMap((blob) => (blob.oldOid ? [blob.oldOid] : []))];
+  } catch {
+    // A parent missing from a shallow clone, or a damaged tree (reported already, as the commit's files
+    // were read): nothing is known to have moved, and the findings stay.
+    return [];
+  }
 }
 
 /** A commit or tree that could not be read: the walk goes on without it and the scan reports it. */

@@ -1,5 +1,5 @@
 import type { CleanBlob, CleanTotals } from '../engine/scan-cache';
-import type { Finding, Provenance, ScanStats, SkipReason } from '../types';
+import type { Finding, Provenance, RuleSet, ScanStats, SkipReason } from '../types';
 import type { ReadBuffer } from './read-file';
 
 /**
@@ -91,8 +91,21 @@ export interface Source {
    * whole before its first item): a hint, with what the scan has pulled, of how long the scan will run.
    */
   ahead?(): number;
-  /** Called once after the last item with every finding, in source order; returns the findings to report. */
-  finish?(findings: readonly Finding[]): Promise<Finding[]>;
+  /** Called once after the last item with every finding, in source order; gives the findings to report. */
+  finish?(findings: readonly Finding[], context: FinishContext): Promise<Finished>;
   /** Extra statistics (commits, shallow, submodules) once the items are exhausted. */
   stats?(): Partial<ScanStats>;
+}
+
+/** What the scan hands a source's `finish`. */
+export interface FinishContext {
+  readonly ruleSet: RuleSet;
+  /** `--all`: report the secrets that earlier versions already held, too. */
+  readonly all: boolean;
+}
+
+/** What `finish` gives back: the findings to report, and how many it dropped, by reason. */
+export interface Finished {
+  readonly findings: Finding[];
+  readonly suppressed?: Readonly<Record<string, number>>;
 }

@@ -1,32 +1,53 @@
 import { isBlobMode, isTreeMode } from '../git/objects';
 import { headCommit, type IndexEntry, type Repository, readIndex } from '../git/repo';
 import type { Trees } from '../git/trees';
+import { blobsUpTo, withoutMoved } from './moved';
 import type { Source, SourceItem } from './source';
 
 /**
  * The staged source, for pre-commit hooks: what `git commit` would record, read from the index (never the
  * working tree, so a partially staged file is judged by its staged bytes). Each staged file that differs
  * from HEAD is scanned with HEAD's version as `before`, so only secrets the commit introduces are
- * reported; a file staged under a new name with unchanged content (a rename) introduces nothing. Works in
- * a repository with no commit yet: then everything staged is new.
+ * reported; a file staged under a new name with unchanged content (a rename) introduces nothing, nor does
+ * a secret moved out of a file the change deletes or rewrites (sources/moved.ts). Works in a repository
+ * with no commit yet: then everything staged is new.
  */
 export interface StagedOptions {
   readonly maxFileSize: number;
 }
 
 export function stagedSource(repo: Repository, trees: Trees, options: StagedOptions): Source {
-  const submodules: string[] = [];
+  const read: Read = { submodules: [], headFiles: new Map(), kept: new Set() };
   return {
-    items: () => stagedItems(repo, trees, options, submodules),
-    stats: () => ({ submodules }),
+    items: () => stagedItems(repo, trees, options, read),
+    finish: (findings, context) =>
+      withoutMoved(
+        findings,
+        {
+          changeOf: () => 'index',
+          replaced: async () => replacedBlobs(read.headFiles, read.kept),
+          read: blobsUpTo(trees.objects, options.maxFileSize),
+        },
+        context,
+      ),
+    stats: () => ({ submodules: read.submodules }),
   };
+}
+
+/** What the items were made from, kept for `finish` and the statistics. */
+interface Read {
+  readonly submodules: string[];
+  /** HEAD's files (by path) in the directories the index changes… */
+  headFiles: ReadonlyMap<string, string>;
+  /** …and those of them that the index holds as they are. */
+  readonly kept: Set<string>;
 }
 
 async function* stagedItems(
   repo: Repository,
   trees: Trees,
   options: StagedOptions,
-  submodules: string[],
+  read: Read,
 ): AsyncGenerator<SourceItem> {
   const head = await headCommit(repo);
   const headTree = head ? (await trees.commit(head)).tree : null;
@@ -36,9 +57,10 @@ async function* stagedItems(
   const unchanged: string[] = [];
   const headFiles = headTree
     ? await changedFiles(trees, headTree, '', index.cachedTrees, unchanged)
-    : new Map();
+    : new Map<string, string>();
+  read.headFiles = headFiles;
   let headBlobs: Set<string> | undefined; // every blob of HEAD, read only if a file appears at a new path
-  for (const { entry, before } of changedEntries(index.entries, headFiles, new Set(unchanged), submodules)) {
+  for (const { entry, before } of changedEntries(index.entries, headFiles, new Set(unchanged), read)) {
     if (!before && headTree) {
       headBlobs ??= new Set((await changedFiles(trees, headTree, '', new Map(), [])).values());
       if (headBlobs.has(entry.oid)) continue; // moved or copied unchanged: nothing new
@@ -71,15 +93,16 @@ async function* stagedItems(
 
 /**
  * The index entries that differ from HEAD, each with HEAD's blob at its path (if any); submodules are
- * listed aside. A plain loop over every entry (10,000 in the bench's repository), kept out of the async
- * generator above: V8 compiled that generator's hot loop in the background, and the process then waited
- * ~20 ms at exit for the compile to finish.
+ * listed aside, and the files of `headFiles` that the index holds unchanged are noted in `kept`. A plain
+ * loop over every entry (10,000 in the bench's repository), kept out of the async generator above: V8
+ * compiled that generator's hot loop in the background, and the process then waited ~20 ms at exit for
+ * the compile to finish.
  */
 function changedEntries(
   entries: readonly IndexEntry[],
   headFiles: ReadonlyMap<string, string>,
   unchangedDirs: ReadonlySet<string>,
-  submodules: string[],
+  { submodules, kept }: Pick<Read, 'submodules' | 'kept'>,
 ): { entry: IndexEntry; before: string | undefined }[] {
   const inUnchanged = (path: string) => {
     if (unchangedDirs.has('')) return true;
@@ -96,8 +119,17 @@ function changedEntries(
     if (unchangedDirs.size > 0 && inUnchanged(entry.path)) continue;
     const before = headFiles.get(entry.path);
     if (before !== entry.oid) changed.push({ entry, before });
+    else kept.add(entry.path);
   }
   return changed;
+}
+
+/**
+ * HEAD's blobs that the index deletes or rewrites (see sources/moved.ts). Only HEAD's files in the
+ * directories the index changes are known, and only they can be deleted or rewritten.
+ */
+function replacedBlobs(headFiles: ReadonlyMap<string, string>, kept: ReadonlySet<string>): string[] {
+  return [...headFiles].flatMap(([path, oid]) => (kept.has(path) ? [] : [oid]));
 }
 
 /** HEAD's blobs by path, skipping directories whose cached tree (from the index) equals HEAD's. */
