@@ -651,7 +651,7 @@ var require_scan = __commonJS({
 var require_parse = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports2, module2) {
     "use strict";
-    var constants5 = require_constants();
+    var constants2 = require_constants();
     var utils = require_utils();
     var {
       MAX_LENGTH: MAX_LENGTH2,
@@ -659,7 +659,7 @@ var require_parse = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants5;
+    } = constants2;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -868,7 +868,7 @@ var require_parse = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants5.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants2.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -914,8 +914,8 @@ var require_parse = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants5.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants5.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants2.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants2.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -1611,7 +1611,7 @@ var require_parse = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants5.globChars(opts.windows);
+      } = constants2.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -1669,7 +1669,7 @@ var require_picomatch = __commonJS({
     var scan = require_scan();
     var parse = require_parse();
     var utils = require_utils();
-    var constants5 = require_constants();
+    var constants2 = require_constants();
     var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
@@ -1797,7 +1797,7 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch.constants = constants5;
+    picomatch.constants = constants2;
     module2.exports = picomatch;
   }
 });
@@ -1902,17 +1902,17 @@ var init_read_blob = __esm({
 function readAt(fd, into, at, length, position) {
   let done = 0;
   while (done < length) {
-    const read = fs.readSync(fd, into, at + done, length - done, position + done);
+    const read = import_node_fs2.default.readSync(fd, into, at + done, length - done, position + done);
     if (read === 0) break;
     done += read;
   }
   return done;
 }
-var fs;
+var import_node_fs2;
 var init_read_at = __esm({
   "src/util/read-at.ts"() {
     "use strict";
-    fs = __toESM(require("node:fs"));
+    import_node_fs2 = __toESM(require("node:fs"));
   }
 });
 
@@ -1951,8 +1951,8 @@ var init_decode = __esm({
 function readFileItemSync(item, spec, into) {
   let fd;
   try {
-    fd = fs2.openSync(pathOf(spec), FLAGS);
-    const stat = fs2.fstatSync(fd);
+    fd = import_node_fs3.default.openSync(pathOf(spec), FLAGS);
+    const stat = import_node_fs3.default.fstatSync(fd);
     if (!stat.isFile()) return skip(item, "special");
     if (stat.size > spec.maxFileSize) return skip(item, "tooLarge");
     if (stat.size > SNIFF_ABOVE) {
@@ -1960,12 +1960,12 @@ function readFileItemSync(item, spec, into) {
       const sniffed = start.subarray(0, readAt(fd, start, 0, start.length, 0));
       if (binaryStart(sniffed)) return { kind: "file", provenance: item.provenance, bytes: sniffed };
     }
-    const bytes = into ? into.read(fd, stat.size) : fs2.readFileSync(fd);
+    const bytes = into ? into.read(fd, stat.size) : import_node_fs3.default.readFileSync(fd);
     return { kind: "file", provenance: item.provenance, bytes };
   } catch (error) {
     return skip(item, "unreadable", `cannot read file (${code(error)})`);
   } finally {
-    if (fd !== void 0) fs2.closeSync(fd);
+    if (fd !== void 0) import_node_fs3.default.closeSync(fd);
   }
 }
 function pathOf(spec) {
@@ -1978,14 +1978,14 @@ function skip(item, reason, detail) {
 function code(error) {
   return error.code ?? error.message;
 }
-var fs2, FLAGS, SNIFF_ABOVE, ReadBuffer;
+var import_node_fs3, FLAGS, SNIFF_ABOVE, ReadBuffer;
 var init_read_file = __esm({
   "src/sources/read-file.ts"() {
     "use strict";
-    fs2 = __toESM(require("node:fs"));
+    import_node_fs3 = __toESM(require("node:fs"));
     init_read_at();
     init_decode();
-    FLAGS = fs2.constants.O_RDONLY | fs2.constants.O_NONBLOCK;
+    FLAGS = import_node_fs3.default.constants.O_RDONLY | import_node_fs3.default.constants.O_NONBLOCK;
     SNIFF_ABOVE = 1024 * 1024;
     ReadBuffer = class {
       /**
@@ -2004,7 +2004,7 @@ var init_read_file = __esm({
        * no more if it has grown (as `fs.readFileSync` reads). Valid until the next call.
        */
       read(fd, size) {
-        if (size === 0 || size > this.limit) return fs2.readFileSync(fd);
+        if (size === 0 || size > this.limit) return import_node_fs3.default.readFileSync(fd);
         const placed = this.place?.();
         if (placed && size <= placed.length) return placed.subarray(0, readAt(fd, placed, 0, size, 0));
         if (size > this.buffer.length)
@@ -3350,7 +3350,7 @@ async function objectDirectories(objects) {
 async function readAlternates(objects) {
   let text;
   try {
-    text = await fs3.promises.readFile(import_node_path2.default.join(objects, "info", "alternates"), "utf8");
+    text = await import_node_fs4.default.promises.readFile(import_node_path2.default.join(objects, "info", "alternates"), "utf8");
   } catch {
     return [];
   }
@@ -3380,16 +3380,16 @@ function unquote(quoted) {
 }
 async function realpath(dir) {
   try {
-    return await fs3.promises.realpath(dir);
+    return await import_node_fs4.default.promises.realpath(dir);
   } catch {
     return void 0;
   }
 }
-var fs3, import_node_path2, MAX_DEPTH;
+var import_node_fs4, import_node_path2, MAX_DEPTH;
 var init_alternates = __esm({
   "src/git/odb/alternates.ts"() {
     "use strict";
-    fs3 = __toESM(require("node:fs"));
+    import_node_fs4 = __toESM(require("node:fs"));
     import_node_path2 = __toESM(require("node:path"));
     MAX_DEPTH = 5;
   }
@@ -3506,7 +3506,7 @@ function inflateExact(compressed, size, headerLength = 0) {
   }
   let inflated;
   try {
-    inflated = zlib.inflateSync(compressed, {
+    inflated = import_node_zlib.default.inflateSync(compressed, {
       // One chunk for the common case; +1 so that a stream inflating to more than `size` is noticed.
       chunkSize: Math.min(Math.max(size + 1, 64), MAX_CHUNK),
       maxOutputLength: Math.max(size, 1),
@@ -3526,7 +3526,7 @@ function checkedSize(data, size, headerLength, consumed) {
 }
 function inflatePrefix(prefix) {
   try {
-    return zlib.inflateSync(prefix, { finishFlush: zlib.constants.Z_SYNC_FLUSH, chunkSize: 1024 });
+    return import_node_zlib.default.inflateSync(prefix, { finishFlush: import_node_zlib.default.constants.Z_SYNC_FLUSH, chunkSize: 1024 });
   } catch {
     return void 0;
   }
@@ -3544,12 +3544,12 @@ function describeFailure(error, size) {
     cause: error
   };
 }
-var import_node_util, zlib, MAX_DEFLATE_RATIO, MAX_CHUNK, REUSE_LIMIT, ReusedInflater, reused;
+var import_node_util, import_node_zlib, MAX_DEFLATE_RATIO, MAX_CHUNK, REUSE_LIMIT, ReusedInflater, reused;
 var init_inflate = __esm({
   "src/git/odb/inflate.ts"() {
     "use strict";
     import_node_util = require("node:util");
-    zlib = __toESM(require("node:zlib"));
+    import_node_zlib = __toESM(require("node:zlib"));
     init_types();
     MAX_DEFLATE_RATIO = 1032;
     MAX_CHUNK = 8 * 1024 * 1024;
@@ -3569,7 +3569,7 @@ var init_inflate = __esm({
         const output = Buffer.allocUnsafe(size + 1);
         try {
           handle.reset();
-          handle.writeSync(zlib.constants.Z_FINISH, compressed, 0, compressed.length, output, 0, size + 1);
+          handle.writeSync(import_node_zlib.default.constants.Z_FINISH, compressed, 0, compressed.length, output, 0, size + 1);
         } catch {
           this.engine.close();
           this.handle = void 0;
@@ -3585,7 +3585,7 @@ var init_inflate = __esm({
       }
       open() {
         if (this.unavailable) return false;
-        const engine = zlib.createInflate();
+        const engine = import_node_zlib.default.createInflate();
         const internals = engine;
         const handle = internals._handle;
         if (typeof handle?.writeSync !== "function" || typeof handle.reset !== "function" || // (not `instanceof`: under a test runner's separate realm, Node's own arrays are not this realm's)
@@ -3634,11 +3634,11 @@ function isMissing(error) {
   const code2 = error.code;
   return code2 === "ENOENT" || code2 === "ENOTDIR";
 }
-var fs4, import_node_path3, MAX_HEADER, HEX38, LooseObjects;
+var import_node_fs5, import_node_path3, MAX_HEADER, HEX38, LooseObjects;
 var init_loose = __esm({
   "src/git/odb/loose.ts"() {
     "use strict";
-    fs4 = __toESM(require("node:fs"));
+    import_node_fs5 = __toESM(require("node:fs"));
     import_node_path3 = __toESM(require("node:path"));
     init_errors();
     init_inflate();
@@ -3661,7 +3661,7 @@ var init_loose = __esm({
         if (!this.has(oid)) return void 0;
         let file;
         try {
-          file = fs4.readFileSync(this.file(oid));
+          file = import_node_fs5.default.readFileSync(this.file(oid));
         } catch (error) {
           if (isMissing(error)) return void 0;
           throw error;
@@ -3677,7 +3677,7 @@ var init_loose = __esm({
         if (!this.has(oid)) return void 0;
         let fd;
         try {
-          fd = fs4.openSync(this.file(oid), "r");
+          fd = import_node_fs5.default.openSync(this.file(oid), "r");
         } catch (error) {
           if (isMissing(error)) return void 0;
           throw error;
@@ -3685,12 +3685,12 @@ var init_loose = __esm({
         try {
           const header = findHeader((length) => {
             const prefix = Buffer.allocUnsafe(length);
-            return prefix.subarray(0, fs4.readSync(fd, prefix, 0, length, 0));
+            return prefix.subarray(0, import_node_fs5.default.readSync(fd, prefix, 0, length, 0));
           });
           if (typeof header === "string") throw new Damage(this.name(oid), header);
           return { type: header.type, size: header.size };
         } finally {
-          fs4.closeSync(fd);
+          import_node_fs5.default.closeSync(fd);
         }
       }
       /** Every loose object id (lists all 256 fan-out directories). */
@@ -3707,7 +3707,7 @@ var init_loose = __esm({
         if (!names) {
           names = /* @__PURE__ */ new Set();
           try {
-            for (const name of fs4.readdirSync(import_node_path3.default.join(this.dir, prefix))) if (HEX38.test(name)) names.add(name);
+            for (const name of import_node_fs5.default.readdirSync(import_node_path3.default.join(this.dir, prefix))) if (HEX38.test(name)) names.add(name);
           } catch (error) {
             if (!isMissing(error)) throw error;
           }
@@ -3838,22 +3838,22 @@ var init_pack_chunks = __esm({
 
 // src/util/read-regular-file.ts
 function readRegularFileSync(file, encoding) {
-  const fd = fs5.openSync(file, FLAGS2);
+  const fd = import_node_fs6.default.openSync(file, FLAGS2);
   try {
-    if (!fs5.fstatSync(fd).isFile())
+    if (!import_node_fs6.default.fstatSync(fd).isFile())
       throw Object.assign(new Error(`${file}: ${NOT_A_REGULAR_FILE}`), { code: NOT_A_REGULAR_FILE });
-    return encoding ? fs5.readFileSync(fd, encoding) : fs5.readFileSync(fd);
+    return encoding ? import_node_fs6.default.readFileSync(fd, encoding) : import_node_fs6.default.readFileSync(fd);
   } finally {
-    fs5.closeSync(fd);
+    import_node_fs6.default.closeSync(fd);
   }
 }
-var fs5, NOT_A_REGULAR_FILE, FLAGS2;
+var import_node_fs6, NOT_A_REGULAR_FILE, FLAGS2;
 var init_read_regular_file = __esm({
   "src/util/read-regular-file.ts"() {
     "use strict";
-    fs5 = __toESM(require("node:fs"));
+    import_node_fs6 = __toESM(require("node:fs"));
     NOT_A_REGULAR_FILE = "not a regular file";
-    FLAGS2 = fs5.constants.O_RDONLY | fs5.constants.O_NONBLOCK;
+    FLAGS2 = import_node_fs6.default.constants.O_RDONLY | import_node_fs6.default.constants.O_NONBLOCK;
   }
 });
 
@@ -4118,12 +4118,12 @@ function lowerBound(sorted, value) {
   }
   return lo;
 }
-var fs6, zlib2, HEADER_BYTES, TRAILER_BYTES2, MAX_ENTRY_HEADER, DELTA_SIZES_SHORT, DELTA_SIZES_LONG, SCRATCH_LIMIT, UNSORTED_READS, OFFSET_LOOKUPS, FALL_BACK, WHOLE_DELTA_LIMIT, crc322, PackFile, RIDX_SIGNATURE, RIDX_HEADER_BYTES, POSITION_SLOTS, MAX_PACKED_OFFSET;
+var import_node_fs7, import_node_zlib2, HEADER_BYTES, TRAILER_BYTES2, MAX_ENTRY_HEADER, DELTA_SIZES_SHORT, DELTA_SIZES_LONG, SCRATCH_LIMIT, UNSORTED_READS, OFFSET_LOOKUPS, FALL_BACK, WHOLE_DELTA_LIMIT, crc32, PackFile, RIDX_SIGNATURE, RIDX_HEADER_BYTES, POSITION_SLOTS, MAX_PACKED_OFFSET;
 var init_pack_file = __esm({
   "src/git/odb/pack-file.ts"() {
     "use strict";
-    fs6 = __toESM(require("node:fs"));
-    zlib2 = __toESM(require("node:zlib"));
+    import_node_fs7 = __toESM(require("node:fs"));
+    import_node_zlib2 = __toESM(require("node:zlib"));
     init_read_at();
     init_read_regular_file();
     init_delta();
@@ -4141,7 +4141,7 @@ var init_pack_file = __esm({
     OFFSET_LOOKUPS = 2;
     FALL_BACK = /* @__PURE__ */ Symbol("fall back");
     WHOLE_DELTA_LIMIT = 64 * 1024;
-    crc322 = zlib2.crc32;
+    crc32 = import_node_zlib2.default.crc32;
     PackFile = class _PackFile {
       constructor(index, name, handle, fileSize, unusable, note, revPath, chunks, chunkPack) {
         this.index = index;
@@ -4180,8 +4180,8 @@ var init_pack_file = __esm({
       offsetLookups = OFFSET_LOOKUPS;
       /** Opens the pack and parses its index; a bad index throws, a damaged pack is reported per object. */
       static async open(packPath, idxPath, name, chunks) {
-        const index = PackIndex.parse(await fs6.promises.readFile(idxPath), name.replace(/\.pack$/, ".idx"));
-        const handle = await fs6.promises.open(packPath, "r");
+        const index = PackIndex.parse(await import_node_fs7.default.promises.readFile(idxPath), name.replace(/\.pack$/, ".idx"));
+        const handle = await import_node_fs7.default.promises.open(packPath, "r");
         try {
           const { size } = await handle.stat();
           let unusable;
@@ -4389,7 +4389,7 @@ var init_pack_file = __esm({
       /** Whether an entry's bytes differ from the CRC-32 its index records (a version 1 index has none). */
       crcFails(bytes, position) {
         const expected = this.index.crcAt(position);
-        return crc322 !== void 0 && expected !== void 0 && crc322(bytes) !== expected;
+        return crc32 !== void 0 && expected !== void 0 && crc32(bytes) !== expected;
       }
       parseHeader(bytes, offset) {
         const header = parseEntryHeader(bytes, offset);
@@ -4447,7 +4447,7 @@ var init_pack_file = __esm({
 // src/git/odb/store.ts
 async function openPacks(objects, display, chunks) {
   const dir = import_node_path4.default.join(objects, "pack");
-  const names = await fs7.promises.readdir(dir).catch(() => []);
+  const names = await import_node_fs8.default.promises.readdir(dir).catch(() => []);
   const present = new Set(names);
   const bases = names.filter((name) => name.endsWith(".idx") && present.has(`${name.slice(0, -4)}.pack`)).map((name) => name.slice(0, -4)).sort();
   return Promise.allSettled(
@@ -4465,15 +4465,15 @@ function toCorrupt(oid, error) {
   return error instanceof Damage ? new CorruptObjectError(oid, error.file, error.problem, { cause: error.cause }) : error;
 }
 async function refuseSha256(gitdir) {
-  const config = await fs7.promises.readFile(import_node_path4.default.join(gitdir, "config"), "utf8").catch(() => "");
+  const config = await import_node_fs8.default.promises.readFile(import_node_path4.default.join(gitdir, "config"), "utf8").catch(() => "");
   if (/^\s*objectformat\s*=\s*"?sha256"?\s*$/im.test(config))
     throw new Error(`${gitdir}: SHA-256 repositories are not supported (extensions.objectFormat = sha256)`);
 }
-var fs7, import_node_path4, DEFAULT_CACHE_BYTES, ObjectStore;
+var import_node_fs8, import_node_path4, DEFAULT_CACHE_BYTES, ObjectStore;
 var init_store = __esm({
   "src/git/odb/store.ts"() {
     "use strict";
-    fs7 = __toESM(require("node:fs"));
+    import_node_fs8 = __toESM(require("node:fs"));
     import_node_path4 = __toESM(require("node:path"));
     init_alternates();
     init_delta();
@@ -4520,7 +4520,7 @@ var init_store = __esm({
        */
       static async open(gitdir, options = {}) {
         const objects = import_node_path4.default.join(gitdir, "objects");
-        const stat = await fs7.promises.stat(objects).catch(() => void 0);
+        const stat = await import_node_fs8.default.promises.stat(objects).catch(() => void 0);
         if (!stat?.isDirectory()) throw new Error(`${gitdir}: not a git directory (it has no objects directory)`);
         await refuseSha256(gitdir);
         const directories = await objectDirectories(objects);

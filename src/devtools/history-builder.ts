@@ -1,4 +1,4 @@
-import * as fs from 'node:fs';
+import fs from 'node:fs';
 import path from 'node:path';
 import git from 'isomorphic-git';
 import { expandFakes } from './fake-keys';

@@ -1,5 +1,4 @@
-import * as fs from 'node:fs';
-import { existsSync, statSync } from 'node:fs';
+import fs, { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { KeysweepError } from '../errors';
 import { readRegularFileSync } from '../util/read-regular-file';

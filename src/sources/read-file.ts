@@ -1,4 +1,4 @@
-import * as fs from 'node:fs';
+import fs from 'node:fs';
 import type { SkipReason } from '../types';
 import { readAt } from '../util/read-at';
 import { BINARY_SNIFF, binaryStart } from './decode';

@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import * as fs from 'node:fs';
+import fs from 'node:fs';
 import path from 'node:path';
 import fg from 'fast-glob';
 import picomatch from 'picomatch';

@@ -1,4 +1,4 @@
-import * as fs from 'node:fs';
+import fs from 'node:fs';
 
 /**
  * Reads `length` bytes of the open file `fd` from `position` into `into` at `at`, as many calls as the

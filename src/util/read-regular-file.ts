@@ -1,4 +1,4 @@
-import * as fs from 'node:fs';
+import fs from 'node:fs';
 
 /** The `code` of the error for a FIFO, socket, device or directory (callers print codes as they are). */
 const NOT_A_REGULAR_FILE = 'not a regular file';

@@ -1,5 +1,5 @@
 import { types } from 'node:util';
-import * as zlib from 'node:zlib';
+import zlib from 'node:zlib';
 import { TOO_LARGE } from './types';
 
 /**

@@ -1,4 +1,4 @@
-import * as fs from 'node:fs';
+import fs from 'node:fs';
 import path from 'node:path';
 import { Damage } from './errors';
 import { inflateExact, inflatePrefix } from './inflate';

@@ -1,5 +1,5 @@
-import * as fs from 'node:fs';
-import * as zlib from 'node:zlib';
+import fs from 'node:fs';
+import zlib from 'node:zlib';
 import { readAt } from '../../util/read-at';
 import { readRegularFileSync } from '../../util/read-regular-file';
 import { type DeltaSizes, deltaSizesOrProblem } from './delta';
