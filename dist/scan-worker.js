@@ -1952,6 +1952,9 @@ function readFileItemSync(item, spec, into) {
   let fd;
   try {
     fd = import_node_fs3.default.openSync(pathOf(spec), FLAGS);
+    const small = into?.readSmall(fd, SNIFF_ABOVE);
+    if (small !== void 0 && small.length > 0)
+      return small.length > spec.maxFileSize ? skip(item, "tooLarge") : { kind: "file", provenance: item.provenance, bytes: small };
     const stat = import_node_fs3.default.fstatSync(fd);
     if (!stat.isFile()) return skip(item, "special");
     if (stat.size > spec.maxFileSize) return skip(item, "tooLarge");
@@ -2000,16 +2003,36 @@ var init_read_file = __esm({
       place;
       buffer = Buffer.allocUnsafeSlow(0);
       /**
+       * The bytes of the open file `fd` if there are at most `most` of them (one read of `most` + 1 bytes
+       * tells), else undefined, as when it cannot be read. Valid until the next call.
+       */
+      readSmall(fd, most) {
+        if (most + 1 > this.limit) return void 0;
+        const into = this.room(most + 1);
+        let read;
+        try {
+          read = readAt(fd, into, 0, most + 1, 0);
+        } catch {
+          return void 0;
+        }
+        return read > most ? void 0 : into.subarray(0, read);
+      }
+      /**
        * The bytes of the open regular file `fd`, which fstat said are `size`: fewer if it has shrunk since,
        * no more if it has grown (as `fs.readFileSync` reads). Valid until the next call.
        */
       read(fd, size) {
         if (size === 0 || size > this.limit) return import_node_fs3.default.readFileSync(fd);
+        const into = this.room(size);
+        return into.subarray(0, readAt(fd, into, 0, size, 0));
+      }
+      /** Where to read `size` bytes (at most `limit`): the place, or this buffer, grown if need be. */
+      room(size) {
         const placed = this.place?.();
-        if (placed && size <= placed.length) return placed.subarray(0, readAt(fd, placed, 0, size, 0));
+        if (placed && size <= placed.length) return placed;
         if (size > this.buffer.length)
           this.buffer = Buffer.allocUnsafeSlow(Math.min(this.limit, Math.max(size, 2 * this.buffer.length)));
-        return this.buffer.subarray(0, readAt(fd, this.buffer, 0, size, 0));
+        return this.buffer;
       }
     };
   }

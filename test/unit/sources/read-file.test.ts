@@ -153,7 +153,7 @@ describe('readFileItemSync, into a buffer of its own or a ReadBuffer', () => {
     }
   });
 
-  it('skip a file over the size limit alike, without reading it', () => {
+  it('skip a file over the size limit alike', () => {
     const read = both(tree.write('over.bin', bytes(2000, 50)), 1999);
     expect(read).toEqual({ kind: 'skip', path: expect.any(String), reason: 'tooLarge' });
     expect(both(tree.write('at.bin', bytes(2000, 51)), 2000).kind).toBe('file');
@@ -190,8 +190,26 @@ describe('readFileItemSync, into a buffer of its own or a ReadBuffer', () => {
     expect(bytesRead.toString()).toBe(readFileSync(file, 'utf8'));
   });
 
+  it('read a small file into a ReadBuffer without an fstat, and the same file alike without one', () => {
+    const content = bytes(5000, 61);
+    const file = tree.write('no-fstat.bin', content);
+    const fsModule = require('node:fs') as typeof import('node:fs');
+    const spy = jest.spyOn(fsModule, 'fstatSync');
+    try {
+      const item = loadItem(file);
+      const read = readFileItemSync(item, item.spec, new ReadBuffer());
+      expect(read.kind === 'file' && read.bytes.equals(content)).toBe(true);
+      expect(spy).not.toHaveBeenCalled();
+      expect(both(file)).toEqual(read);
+      expect(spy).toHaveBeenCalledTimes(1); // by the read without a ReadBuffer
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it('read a file of unknown size to its end, into a ReadBuffer too', () => {
-    const content = bytes(150_000, 60);
+    // (over 1 MiB: a smaller file is read whole before any fstat, see the test above)
+    const content = Buffer.concat([bytes(4096, 60), Buffer.alloc(1_200_000, 'abc')]);
     const file = tree.write('unknown-size.bin', content);
     // (the module object itself: read-file.ts looks fstatSync up on it at each call)
     const fsModule = require('node:fs') as typeof import('node:fs');
@@ -200,9 +218,13 @@ describe('readFileItemSync, into a buffer of its own or a ReadBuffer', () => {
       .spyOn(fsModule, 'fstatSync')
       .mockImplementation(((fd: number) => Object.assign(fstatSync(fd), { size: 0 })) as never);
     try {
-      const read = both(file, 10); // a size limit the unknown size cannot be held to
-      expect(spy).toHaveBeenCalled();
-      expect(read.kind === 'file' && read.bytes.equals(content)).toBe(true);
+      const item = loadItem(file, 10); // a size limit the unknown size cannot be held to
+      for (const into of [undefined, new ReadBuffer()]) {
+        spy.mockClear();
+        const read = readFileItemSync(item, item.spec, into);
+        expect(spy).toHaveBeenCalled();
+        expect(read.kind === 'file' && read.bytes.equals(content)).toBe(true);
+      }
     } finally {
       spy.mockRestore();
     }
