@@ -17,25 +17,25 @@ export interface StagedOptions {
 }
 
 export function stagedSource(repo: Repository, trees: Trees, options: StagedOptions): Source {
-  const read: Read = { submodules: [], headFiles: new Map(), kept: new Set() };
+  const compared: Compared = { submodules: [], headFiles: new Map(), kept: new Set() };
   return {
-    items: () => stagedItems(repo, trees, options, read),
+    items: () => stagedItems(repo, trees, options, compared),
     finish: (findings, context) =>
       withoutMoved(
         findings,
         {
           changeOf: () => 'index',
-          replaced: async () => replacedBlobs(read.headFiles, read.kept),
+          replaced: async () => replacedBlobs(compared.headFiles, compared.kept),
           read: blobsUpTo(trees.objects, options.maxFileSize),
         },
         context,
       ),
-    stats: () => ({ submodules: read.submodules }),
+    stats: () => ({ submodules: compared.submodules }),
   };
 }
 
-/** What the items were made from, kept for `finish` and the statistics. */
-interface Read {
+/** What stagedItems compared the index with, kept for `finish`, and the submodules it met. */
+interface Compared {
   readonly submodules: string[];
   /** HEAD's files (by path) in the directories the index changes… */
   headFiles: ReadonlyMap<string, string>;
@@ -47,7 +47,7 @@ async function* stagedItems(
   repo: Repository,
   trees: Trees,
   options: StagedOptions,
-  read: Read,
+  compared: Compared,
 ): AsyncGenerator<SourceItem> {
   const head = await headCommit(repo);
   const headTree = head ? (await trees.commit(head)).tree : null;
@@ -58,9 +58,9 @@ async function* stagedItems(
   const headFiles = headTree
     ? await changedFiles(trees, headTree, '', index.cachedTrees, unchanged)
     : new Map<string, string>();
-  read.headFiles = headFiles;
+  compared.headFiles = headFiles;
   let headBlobs: Set<string> | undefined; // every blob of HEAD, read only if a file appears at a new path
-  for (const { entry, before } of changedEntries(index.entries, headFiles, new Set(unchanged), read)) {
+  for (const { entry, before } of changedEntries(index.entries, headFiles, new Set(unchanged), compared)) {
     if (!before && headTree) {
       headBlobs ??= new Set((await changedFiles(trees, headTree, '', new Map(), [])).values());
       if (headBlobs.has(entry.oid)) continue; // moved or copied unchanged: nothing new
@@ -102,7 +102,7 @@ function changedEntries(
   entries: readonly IndexEntry[],
   headFiles: ReadonlyMap<string, string>,
   unchangedDirs: ReadonlySet<string>,
-  { submodules, kept }: Pick<Read, 'submodules' | 'kept'>,
+  { submodules, kept }: Pick<Compared, 'submodules' | 'kept'>,
 ): { entry: IndexEntry; before: string | undefined }[] {
   const inUnchanged = (path: string) => {
     if (unchangedDirs.has('')) return true;
