@@ -111,28 +111,46 @@ export function applyBaseline(
   today: string,
   judgeStale: boolean,
 ): { findings: Finding[]; outcome: BaselineOutcome } {
-  const used = new Set<BaselineEntry>();
-  const expired = new Set<BaselineEntry>();
-  const kept: Finding[] = [];
-  for (const finding of findings) {
-    const matches = baseline.entries.filter(
+  const filter = new BaselineFilter(baseline, today);
+  const kept = findings.filter((finding) => filter.keeps(finding));
+  return { findings: kept, outcome: filter.outcome(judgeStale) };
+}
+
+/**
+ * `applyBaseline` one finding at a time, for findings that are reported as they are found (`--format
+ * jsonl`): the outcome covers every finding seen so far.
+ */
+export class BaselineFilter {
+  private readonly used = new Set<BaselineEntry>();
+  private readonly expired = new Set<BaselineEntry>();
+  private suppressed = 0;
+
+  constructor(
+    private readonly baseline: Baseline,
+    private readonly today: string,
+  ) {}
+
+  /** Whether `finding` is still reported: no entry matches it, or only expired ones. */
+  keeps(finding: Finding): boolean {
+    const matches = this.baseline.entries.filter(
       (entry) =>
         entry.fingerprint === finding.fingerprint &&
         entry.rule === finding.ruleId &&
         (entry.path === undefined || entry.path === finding.provenance.path),
     );
-    for (const entry of matches) used.add(entry);
-    const live = matches.filter((entry) => entry.expires === undefined || entry.expires > today);
-    for (const entry of matches) if (!live.includes(entry)) expired.add(entry);
-    if (live.length === 0) kept.push(finding);
+    for (const entry of matches) this.used.add(entry);
+    const live = matches.filter((entry) => entry.expires === undefined || entry.expires > this.today);
+    for (const entry of matches) if (!live.includes(entry)) this.expired.add(entry);
+    if (live.length > 0) this.suppressed++;
+    return live.length === 0;
   }
-  return {
-    findings: kept,
-    outcome: {
-      file: baseline.origin,
-      suppressed: findings.length - kept.length,
-      stale: judgeStale ? baseline.entries.filter((entry) => !used.has(entry)) : [],
-      expired: [...expired],
-    },
-  };
+
+  outcome(judgeStale: boolean): BaselineOutcome {
+    return {
+      file: this.baseline.origin,
+      suppressed: this.suppressed,
+      stale: judgeStale ? this.baseline.entries.filter((entry) => !this.used.has(entry)) : [],
+      expired: [...this.expired],
+    };
+  }
 }

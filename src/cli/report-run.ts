@@ -1,7 +1,7 @@
-import { writeFileSync } from 'node:fs';
+import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { applyBaseline, type Baseline, loadBaseline } from '../baseline/baseline';
+import { applyBaseline, type Baseline, BaselineFilter, loadBaseline } from '../baseline/baseline';
 import type { ReadText } from '../config/read-text';
 import { loadScanSetup, type ScanSetup } from '../config/setup';
 import type { ParallelOptions } from '../engine/parallel';
@@ -12,7 +12,7 @@ import { FORMATS, type Format } from '../report/reporter';
 import { printablePath } from '../report/text';
 import { displayPath } from '../rules/load';
 import type { Source } from '../sources/source';
-import { type ScanResult, SEVERITIES, type Severity } from '../types';
+import { type BaselineOutcome, type Finding, type ScanResult, SEVERITIES, type Severity } from '../types';
 import { parseSize, SIZE_HINT } from '../util/size';
 import type { Io } from './run';
 import { VERSION } from './version';
@@ -86,6 +86,8 @@ export async function scanAndReport(
   const extra = (args.report ?? []).map(parseExtraReport);
   const file = baselineFile(args, setup, io);
   const baseline = file ? loadBaseline(file, displayPath(file, io.cwd), setup.read) : undefined;
+  if (args.format === 'jsonl' && extra.length === 0)
+    return streamJsonl(source, setup, args, io, options, baseline);
   let result = await scan(source, setup.ruleSet, setup.filters, {
     ...options,
     ...(io.signal ? { signal: io.signal } : {}),
@@ -104,13 +106,59 @@ export async function scanAndReport(
   if (args.output) writeReport(path.resolve(io.cwd, args.output), report);
   else io.stdout.write(report);
   for (const { format, file } of extra) writeReport(path.resolve(io.cwd, file), render(format, false));
+  return { code: finishRun(result, result.findings, args, io), result };
+}
+
+/**
+ * `--format jsonl` (and no further `--report`): each finding is written as the scan hands it over (a
+ * working tree's as each file is scanned, see ScanOptions.onFindings), through the baseline one at a
+ * time, and none is kept; the summary line follows the scan. The result returned has no findings.
+ */
+async function streamJsonl(
+  source: Source,
+  setup: ScanSetup,
+  args: ReportArgs,
+  io: Io,
+  { partial, ...options }: ScanOptions & { partial?: boolean },
+  baseline: Baseline | undefined,
+): Promise<{ code: number; result: ScanResult }> {
+  const { findingLine, summaryLine } = require('../report/jsonl') as typeof import('../report/jsonl');
+  const out = reportWriter(args.output ? path.resolve(io.cwd, args.output) : undefined, io);
+  const filter = baseline ? new BaselineFilter(baseline, today()) : undefined;
+  const failing: Finding[] = []; // at most one: all the exit code needs
+  const threshold = SEVERITIES.indexOf(args.failOn);
+  try {
+    const scanned = await scan(source, setup.ruleSet, setup.filters, {
+      ...options,
+      ...(io.signal ? { signal: io.signal } : {}),
+      onFindings: (findings) => {
+        let lines = '';
+        for (const finding of findings) {
+          if (filter && !filter.keeps(finding)) continue;
+          lines += findingLine(finding, args.redact);
+          if (failing.length === 0 && SEVERITIES.indexOf(finding.severity) >= threshold)
+            failing.push(finding);
+        }
+        if (lines) out.write(lines);
+      },
+    });
+    const result = filter ? withOutcome(scanned, filter.outcome(!partial)) : scanned;
+    out.write(summaryLine(result, VERSION));
+    return { code: finishRun(result, failing, args, io), result };
+  } finally {
+    out.close();
+  }
+}
+
+/** Warnings to stderr, then the exit code: 1 for a finding at or above --fail-on, else 2 for a warning. */
+function finishRun(result: ScanResult, reported: readonly Finding[], args: ReportArgs, io: Io): number {
   for (const warning of result.warnings)
     io.stderr.write(`keysweep: ${printablePath(warning.path ?? '')}: ${warning.message}\n`);
   if (io.signal?.aborted) {
     io.stderr.write('keysweep: interrupted: the report covers only what was scanned before\n');
-    return { code: INTERRUPTED, result };
+    return INTERRUPTED;
   }
-  return { code: exitCode(result, args.failOn), result };
+  return exitCode({ ...result, findings: reported }, args.failOn);
 }
 
 export function exitCode(result: ScanResult, failOn: Severity): number {
@@ -119,16 +167,46 @@ export function exitCode(result: ScanResult, failOn: Severity): number {
   return result.warnings.length > 0 ? 2 : 0;
 }
 
+/** Where a streamed report goes: stdout, or a file opened before the scan (a bad path fails first). */
+function reportWriter(file: string | undefined, io: Io): { write(text: string): void; close(): void } {
+  if (!file) return { write: (text) => io.stdout.write(text), close: () => {} };
+  let fd: number;
+  try {
+    fd = openSync(file, 'w');
+  } catch (error) {
+    throw cannotWrite(file, error);
+  }
+  return {
+    write: (text) => {
+      try {
+        writeSync(fd, text);
+      } catch (error) {
+        throw cannotWrite(file, error);
+      }
+    },
+    close: () => closeSync(fd),
+  };
+}
+
 export function baselineFile(args: ReportArgs, setup: ScanSetup, io: Io): string | undefined {
   return args.baseline ? path.resolve(io.cwd, args.baseline) : setup.config.baseline;
 }
 
 function withBaseline(result: ScanResult, baseline: Baseline, judgeStale: boolean): ScanResult {
-  const today = new Date().toISOString().slice(0, 10);
-  const { findings, outcome } = applyBaseline(result.findings, baseline, today, judgeStale);
+  const { findings, outcome } = applyBaseline(result.findings, baseline, today(), judgeStale);
+  return withOutcome({ ...result, findings }, outcome);
+}
+
+/** The baseline's outcome on a result whose findings it has filtered already. */
+function withOutcome(result: ScanResult, outcome: BaselineOutcome): ScanResult {
   const suppressed = { ...result.stats.suppressed };
   if (outcome.suppressed > 0) suppressed.baseline = outcome.suppressed;
-  return { ...result, findings, stats: { ...result.stats, suppressed }, baseline: outcome };
+  return { ...result, stats: { ...result.stats, suppressed }, baseline: outcome };
+}
+
+/** YYYY-MM-DD (UTC), which baseline entries' `expires` is compared with. */
+function today(): string {
+  return new Date().toISOString().slice(0, 10);
 }
 
 function parseExtraReport(spec: string): { format: Format; file: string } {
@@ -143,9 +221,10 @@ function writeReport(file: string, report: string): void {
   try {
     writeFileSync(file, report);
   } catch (error) {
-    throw new KeysweepError(
-      'E_IO',
-      `${file}: cannot write report (${(error as NodeJS.ErrnoException).code})`,
-    );
+    throw cannotWrite(file, error);
   }
+}
+
+function cannotWrite(file: string, error: unknown): KeysweepError {
+  return new KeysweepError('E_IO', `${file}: cannot write report (${(error as NodeJS.ErrnoException).code})`);
 }

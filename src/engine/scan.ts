@@ -48,6 +48,13 @@ export interface ScanOptions {
   readonly onScanned?: (provenance: Provenance, outcome: ScannedFile) => void;
   /** Worker threads for reading and matching (`--jobs`); absent: everything in this thread. */
   readonly parallel?: ParallelOptions;
+  /**
+   * Takes the findings instead of the result, which then has none: each file's as soon as they are
+   * final, in the order files are merged (sorted within a file), and the scan keeps none of them. A
+   * source whose `finish` judges the findings once the scan is over (a change, a history sweep) hands
+   * them all over then, sorted as in the result.
+   */
+  readonly onFindings?: (findings: readonly Finding[]) => void;
 }
 
 export interface ScannedFile {
@@ -107,7 +114,23 @@ export async function scan(
   };
   const found: Finding[] = [];
   const warnings: ScanWarning[] = [];
+  // A secret found again at the same path (the same key in a later commit) is reported once, first.
   const seenSecrets = new Set<string>();
+  const firstAtItsPath = (finding: Finding): boolean => {
+    const key = `${finding.fingerprint}\0${finding.provenance.path}`;
+    if (seenSecrets.has(key)) return false;
+    seenSecrets.add(key);
+    return true;
+  };
+  /** With `onFindings`, and no `finish` to judge them later, a file's findings are final once merged. */
+  const onFindings = options.onFindings;
+  const streamed =
+    onFindings && !source.finish
+      ? (findings: readonly Finding[]) => {
+          const fresh = findings.filter(firstAtItsPath);
+          if (fresh.length > 0) onFindings(fresh.sort(compareFindings));
+        }
+      : undefined;
   /** Files merged since the last progress call, and the last one's entry. */
   let unreported = 0;
   let lastMerged: Entry | undefined;
@@ -152,7 +175,8 @@ export async function scan(
     }
     stats.files++;
     stats.bytes += scanned.bytes;
-    found.push(...scanned.findings);
+    if (streamed) streamed(scanned.findings);
+    else found.push(...scanned.findings);
     addCounts(stats.suppressed, scanned.suppressed);
     options.onScanned?.(provenance, {
       bytes: scanned.bytes,
@@ -271,12 +295,7 @@ export async function scan(
     ? await source.finish(found, { ruleSet, all: options.all === true })
     : { findings: found };
   addCounts(stats.suppressed, finished.suppressed ?? {});
-  const findings = finished.findings.filter((finding) => {
-    const key = `${finding.fingerprint}\0${finding.provenance.path}`;
-    if (seenSecrets.has(key)) return false;
-    seenSecrets.add(key);
-    return true;
-  });
+  const findings = finished.findings.filter(firstAtItsPath).sort(compareFindings);
   Object.assign(stats, source.stats?.() ?? {});
   stats.durationMs = Date.now() - started;
   // Nothing in the result may depend on the order items were merged in, whatever a source's order:
@@ -285,7 +304,9 @@ export async function scan(
     Object.entries(stats.suppressed).sort(([a], [b]) => compareText(a, b)),
   );
   warnings.sort((a, b) => compareText(a.path ?? '', b.path ?? '') || compareText(a.message, b.message));
-  return { findings: [...findings].sort(compareFindings), warnings, stats };
+  if (!onFindings) return { findings, warnings, stats };
+  if (findings.length > 0) onFindings(findings);
+  return { findings: [], warnings, stats };
 }
 
 /**

@@ -10,6 +10,8 @@ export function reporterFor(format: Format): Reporter {
       return (require('./text') as typeof import('./text')).formatText;
     case 'json':
       return (require('./json') as typeof import('./json')).formatJson;
+    case 'jsonl':
+      return (require('./jsonl') as typeof import('./jsonl')).formatJsonl;
     case 'sarif':
       return (require('./sarif') as typeof import('./sarif')).formatSarif;
     case 'github':

@@ -13,5 +13,5 @@ export interface ReportOptions {
 
 export type Reporter = (result: ScanResult, options: ReportOptions) => string;
 
-export const FORMATS = ['text', 'json', 'sarif', 'github', 'markdown', 'junit'] as const;
+export const FORMATS = ['text', 'json', 'jsonl', 'sarif', 'github', 'markdown', 'junit'] as const;
 export type Format = (typeof FORMATS)[number];

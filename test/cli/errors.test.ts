@@ -20,7 +20,7 @@ test('a bad flag value is a usage error', async () => {
   const format = await runCli(['scan', tree.root, '--format', 'xml']);
   expect(format.code).toBe(2);
   expect(format.stderr).toMatch(
-    /^keysweep: Invalid values: Argument: format, Given: "xml", Choices: "text", "json", "sarif", "github", "markdown", "junit" \(run "keysweep --help" for usage\)\n$/,
+    /^keysweep: Invalid values: Argument: format, Given: "xml", Choices: "text", "json", "jsonl", "sarif", "github", "markdown", "junit" \(run "keysweep --help" for usage\)\n$/,
   );
   const size = await runCli(['scan', tree.root, '--max-file-size', 'ten']);
   expect(size.code).toBe(2);

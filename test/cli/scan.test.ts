@@ -137,7 +137,7 @@ test('--report FORMAT=FILE writes further reports from the same scan', async () 
   const bad = await runCli(['scan', tree.root, '--report', 'pdf=x.pdf']);
   expect(bad.code).toBe(2);
   expect(bad.stderr).toBe(
-    'keysweep: --report: "pdf=x.pdf" is not FORMAT=FILE (FORMAT is one of text, json, sarif, github, markdown, junit)\n',
+    'keysweep: --report: "pdf=x.pdf" is not FORMAT=FILE (FORMAT is one of text, json, jsonl, sarif, github, markdown, junit)\n',
   );
 });
 
