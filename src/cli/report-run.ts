@@ -209,6 +209,13 @@ function today(): string {
   return new Date().toISOString().slice(0, 10);
 }
 
+/** The files a run writes its reports to (`--output`, `--report FORMAT=FILE`), absolute. */
+export function reportFiles(args: ReportArgs, cwd: string): string[] {
+  const files = (args.report ?? []).map((spec) => parseExtraReport(spec).file);
+  if (args.output) files.push(args.output);
+  return files.map((file) => path.resolve(cwd, file));
+}
+
 function parseExtraReport(spec: string): { format: Format; file: string } {
   const match = /^([a-z]+)=(.+)$/.exec(spec);
   const format = match?.[1] as Format | undefined;

@@ -6,7 +6,7 @@ import { KeysweepError, UsageError } from '../errors';
 import { printablePath } from '../report/text';
 import { displayPath } from '../rules/load';
 import { worktreeSource } from '../sources/worktree';
-import { parallelFor, type ReportArgs, scanAndReport, setupFor } from './report-run';
+import { parallelFor, type ReportArgs, reportFiles, scanAndReport, setupFor } from './report-run';
 import type { Io } from './run';
 
 /** `keysweep scan [PATH...]`: the working-tree scan. */
@@ -81,6 +81,9 @@ function worktreeScan(args: ScanArgs, io: Io) {
     exclude: args.exclude,
     gitignore: args.gitignore,
     maxFileSize: setup.maxFileSize,
+    // The reports this run writes are not scanned, wherever they are: a JSON Lines report is written as
+    // the scan goes (with --no-redact its own lines would be findings), and any other replaces the file.
+    skip: new Set(reportFiles(args, io.cwd)),
   });
   return { source, setup, root };
 }

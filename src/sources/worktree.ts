@@ -23,6 +23,8 @@ export interface WorktreeOptions {
   readonly exclude: readonly string[];
   readonly gitignore: boolean;
   readonly maxFileSize: number;
+  /** Absolute paths never scanned: the files this run writes its reports to (see cli/scan-command.ts). */
+  readonly skip?: ReadonlySet<string>;
 }
 
 export function worktreeSource(options: WorktreeOptions): Source {
@@ -57,7 +59,9 @@ async function* walkWorktree(options: WorktreeOptions, listing: Listing): AsyncG
   // Overlapping targets (`scan . src`) list some paths twice: each is yielded once, where it is first
   // listed. One target lists each path once, and is spared a set of every path.
   const seen = options.targets.length > 1 ? new Set<string>() : undefined;
+  const skip = options.skip?.size ? options.skip : undefined;
   for (const entry of listEntries(options, ignores, listing)) {
+    if (skip?.has(entry.absolute)) continue;
     if (seen) {
       if (seen.has(entry.relative)) continue;
       seen.add(entry.relative);

@@ -125,6 +125,26 @@ test('--output gets the same lines; a path it cannot write is exit 2 naming it, 
   expect(existsSync(missing)).toBe(false);
 });
 
+test('the files a run writes its reports to are never scanned, even inside the tree and unredacted', async () => {
+  const files = async (args: string[]) => {
+    const result = await runCli(['scan', tree.root, '--no-redact', ...args]);
+    expect(result.code).toBe(1);
+    return result;
+  };
+  // written as the scan goes: its own lines, secrets in full, would be findings of report.jsonl
+  await files(['--format', 'jsonl', '--output', tree.path('report.jsonl')]);
+  const lines = parseLines(readFileSync(tree.path('report.jsonl'), 'utf8'));
+  expect(lines.findings.map((finding) => finding.file)).toEqual([
+    '.env',
+    '.env',
+    'src/app.ts',
+    'src/other.ts',
+  ]);
+  // a report this run replaces (here one of the previous run's, in full) is not scanned either
+  const again = await files(['--format', 'json', '--report', `jsonl=${tree.path('report.jsonl')}`]);
+  expect(JSON.parse(again.stdout).findings).toHaveLength(4);
+});
+
 test('--report jsonl=FILE writes it beside another format, from the same scan', async () => {
   const file = tree.path('extra.jsonl');
   const json = await runCli(['scan', tree.root, '--format', 'json', '--report', `jsonl=${file}`]);
