@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { FakeKeys } from '../support/fake-keys';
 import { TempTree } from '../support/temp-tree';
 
 /**
@@ -45,6 +46,28 @@ describe('the built CLI', () => {
     for (const name of ['run.js', 'scan-worker-thread.js']) {
       const bytes = readFileSync(path.join(ROOT, 'lib', 'bundle', name));
       expect(bytes.findIndex((byte) => byte > 0x7f)).toBe(-1);
+    }
+  });
+
+  test('a reader that stops early ends the run quietly, with the status of SIGPIPE', () => {
+    // 300 findings of ~800 bytes each: more than a pipe holds, so writes go on after `head` has exited
+    const keys = new FakeKeys(45);
+    const scratch = new TempTree();
+    try {
+      for (let n = 0; n < 300; n++) scratch.write(`f${n}.env`, `KEY=${keys.keyId()}\n`);
+      const piped = spawnSync(
+        'bash',
+        [
+          '-c',
+          `"${process.execPath}" "${MAIN}" scan "${scratch.root}" --format jsonl | head -n 1; exit \${PIPESTATUS[0]}`,
+        ],
+        { encoding: 'utf8' },
+      );
+      expect(piped.stderr).toBe('');
+      expect(piped.status).toBe(141);
+      expect(JSON.parse(piped.stdout).type).toBe('finding');
+    } finally {
+      scratch.remove();
     }
   });
 
