@@ -1,6 +1,8 @@
 import { fingerprintsIn } from '../engine/fragment';
+import { TOO_LARGE } from '../git/odb/types';
 import type { Finding, RuleSet } from '../types';
 import { decodeText } from './decode';
+import type { BlobReader } from './read-blob';
 import type { FinishContext, Finished } from './source';
 
 /**
@@ -46,19 +48,15 @@ export async function withoutMoved(
   return { findings: kept, ...(moved > 0 ? { suppressed: { moved } } : {}) };
 }
 
-/** Reads blobs no larger than `maxFileSize` (what the scan itself would read) through `objects`. */
-export function blobsUpTo(
-  objects: {
-    info(oid: string): Promise<{ size: number } | undefined>;
-    read(oid: string): Promise<{ data: Buffer } | undefined>;
-  },
-  maxFileSize: number,
-): MovedLookup['read'] {
+/**
+ * Reads blobs no larger than `maxFileSize` (what the scan itself would read) through `objects`, as
+ * readBlobItem does: a larger one is never built.
+ */
+export function blobsUpTo(objects: BlobReader, maxFileSize: number): MovedLookup['read'] {
   return async (oid) => {
     try {
-      const info = await objects.info(oid);
-      if (!info || info.size > maxFileSize) return undefined;
-      return (await objects.read(oid))?.data;
+      const object = objects.readUpTo(oid, maxFileSize);
+      return object === TOO_LARGE ? undefined : object?.data;
     } catch {
       return undefined; // a damaged blob held nothing that can be told apart: the finding stays
     }
