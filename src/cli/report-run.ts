@@ -106,7 +106,8 @@ export async function scanAndReport(
   if (args.output) writeReport(path.resolve(io.cwd, args.output), report);
   else io.stdout.write(report);
   for (const { format, file } of extra) writeReport(path.resolve(io.cwd, file), render(format, false));
-  return { code: finishRun(result, result.findings, args, io), result };
+  const failing = result.findings.some((finding) => failsOn(finding, args.failOn));
+  return { code: finishRun(result, failing, io), result };
 }
 
 /**
@@ -125,8 +126,7 @@ async function streamJsonl(
   const { findingLine, summaryLine } = require('../report/jsonl') as typeof import('../report/jsonl');
   const out = reportWriter(args.output ? path.resolve(io.cwd, args.output) : undefined, io);
   const filter = baseline ? new BaselineFilter(baseline, today()) : undefined;
-  const failing: Finding[] = []; // at most one: all the exit code needs
-  const threshold = SEVERITIES.indexOf(args.failOn);
+  let failing = false;
   try {
     const scanned = await scan(source, setup.ruleSet, setup.filters, {
       ...options,
@@ -136,35 +136,36 @@ async function streamJsonl(
         for (const finding of findings) {
           if (filter && !filter.keeps(finding)) continue;
           lines += findingLine(finding, args.redact);
-          if (failing.length === 0 && SEVERITIES.indexOf(finding.severity) >= threshold)
-            failing.push(finding);
+          failing ||= failsOn(finding, args.failOn);
         }
         if (lines) out.write(lines);
       },
     });
     const result = filter ? withOutcome(scanned, filter.outcome(!partial)) : scanned;
     out.write(summaryLine(result, VERSION));
-    return { code: finishRun(result, failing, args, io), result };
+    return { code: finishRun(result, failing, io), result };
   } finally {
     out.close();
   }
 }
 
-/** Warnings to stderr, then the exit code: 1 for a finding at or above --fail-on, else 2 for a warning. */
-function finishRun(result: ScanResult, reported: readonly Finding[], args: ReportArgs, io: Io): number {
+/**
+ * Warnings to stderr, then the exit code: 1 when a reported finding is at or above --fail-on (`failing`),
+ * else 2 for a warning.
+ */
+function finishRun(result: ScanResult, failing: boolean, io: Io): number {
   for (const warning of result.warnings)
     io.stderr.write(`keysweep: ${printablePath(warning.path ?? '')}: ${warning.message}\n`);
   if (io.signal?.aborted) {
     io.stderr.write('keysweep: interrupted: the report covers only what was scanned before\n');
     return INTERRUPTED;
   }
-  return exitCode({ ...result, findings: reported }, args.failOn);
+  if (failing) return 1;
+  return result.warnings.length > 0 ? 2 : 0;
 }
 
-export function exitCode(result: ScanResult, failOn: Severity): number {
-  const threshold = SEVERITIES.indexOf(failOn);
-  if (result.findings.some((finding) => SEVERITIES.indexOf(finding.severity) >= threshold)) return 1;
-  return result.warnings.length > 0 ? 2 : 0;
+function failsOn(finding: Finding, failOn: Severity): boolean {
+  return SEVERITIES.indexOf(finding.severity) >= SEVERITIES.indexOf(failOn);
 }
 
 /** Where a streamed report goes: stdout, or a file opened before the scan (a bad path fails first). */
