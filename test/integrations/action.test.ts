@@ -13,6 +13,11 @@ import { TempTree } from '../support/temp-tree';
  * process; the rest run the same code in-process.
  */
 const PROJECT = path.resolve(__dirname, '..', '..');
+/**
+ * The Node that runs the bundle: .ci/run passes the runtime action.yml declares (KEYSWEEP_ACTION_NODE),
+ * which the runner uses whatever Node runs these tests.
+ */
+const ACTION_NODE = process.env.KEYSWEEP_ACTION_NODE || process.execPath;
 const pair = leakedPair(61);
 let repo: GitRepo;
 let files: TempTree;
@@ -90,7 +95,7 @@ test('the bundled dist/index.js on a pull_request: annotations, summary, outputs
     'fail-on': 'high',
     'sarif-file': sarif,
   });
-  const child = spawnSync(process.execPath, [path.join(PROJECT, 'dist', 'index.js')], {
+  const child = spawnSync(ACTION_NODE, [path.join(PROJECT, 'dist', 'index.js')], {
     env: { PATH: process.env.PATH, ...env },
     encoding: 'utf8',
     cwd: repo.root,
@@ -205,9 +210,9 @@ test('a bad input is one error annotation and exit 2', async () => {
   );
 });
 
-test('action.yml names the bundle, node20, and every input the action reads', () => {
+test('action.yml names the bundle, node24, and every input the action reads', () => {
   const manifest = readFileSync(path.join(PROJECT, 'action.yml'), 'utf8');
-  expect(manifest).toMatch(/^runs:\n {2}using: node20\n {2}main: dist\/index\.js$/m);
+  expect(manifest).toMatch(/^runs:\n {2}using: node24\n {2}main: dist\/index\.js$/m);
   const source = readFileSync(path.join(PROJECT, 'src', 'action', 'main.ts'), 'utf8');
   const read = [...source.matchAll(/input\(env, '([\w-]+)'\)/g)].map((match) => match[1]);
   for (const id of new Set(read)) expect(manifest).toMatch(new RegExp(`^ {2}${id}:$`, 'm'));
