@@ -4,7 +4,7 @@ import type { ScannedFile } from '../engine/scan';
 import { ScanCache } from '../engine/scan-cache';
 import { UsageError } from '../errors';
 import { ObjectStore } from '../git/odb';
-import { openRepository, type Repository, resolveRevision } from '../git/repo';
+import { mergeHeads, openRepository, type Repository, resolveRevision } from '../git/repo';
 import { Trees } from '../git/trees';
 import type { Provenance } from '../types';
 import { startProgress } from './progress';
@@ -47,7 +47,10 @@ export interface HistoryArgs extends ReportArgs {
 export async function stagedCommand(args: StagedArgs, io: Io): Promise<number> {
   return withRepository(args.path, io, undefined, async (repo, trees) => {
     const setup = setupFor(rootOf(repo), args, io);
-    const source = stagedModule().stagedSource(repo, trees, { maxFileSize: setup.maxFileSize });
+    const source = stagedModule().stagedSource(repo, trees, {
+      maxFileSize: setup.maxFileSize,
+      mergeHeads: mergeHeads(repo, io.env),
+    });
     return (await scanAndReport(source, setup, args, io, { all: args.all, partial: true })).code;
   });
 }

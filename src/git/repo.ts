@@ -90,6 +90,39 @@ export async function headCommit(repo: Repository): Promise<string | null> {
 }
 
 /**
+ * The commits that the commit being made merges into HEAD: none outside a merge. A merge that stopped
+ * (conflicts, `git merge --no-commit`) lists them in MERGE_HEAD, and the pre-commit hook runs when it is
+ * committed. A merge that goes through runs the pre-merge-commit hook before MERGE_HEAD is written: there
+ * `git merge` has named each one in the environment as GITHEAD_<id> (for merge strategies, since git
+ * 1.6), which hooks inherit. A MERGE_HEAD that cannot be read or holds anything but commit ids is an
+ * error, as it is to git.
+ */
+export function mergeHeads(repo: Repository, env: NodeJS.ProcessEnv): string[] {
+  const file = path.join(repo.gitdir, 'MERGE_HEAD');
+  let recorded = '';
+  try {
+    recorded = readRegularFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT')
+      throw new KeysweepError('E_GIT', `${file}: cannot read the merge in progress (${code})`);
+  }
+  const heads = new Set<string>();
+  for (const [index, line] of recorded.split('\n').entries()) {
+    const oid = line.trim();
+    if (oid === '') continue;
+    if (!/^[0-9a-f]{40}$/.test(oid))
+      throw new KeysweepError('E_GIT', `${file}: line ${index + 1} is not a commit id`);
+    heads.add(oid);
+  }
+  for (const name of Object.keys(env)) {
+    const oid = /^GITHEAD_([0-9a-f]{40})$/.exec(name)?.[1];
+    if (oid) heads.add(oid);
+  }
+  return [...heads];
+}
+
+/**
  * A revision as users write it: a ref (`main`, `origin/main`, `v1.0`, `refs/...`), `HEAD`, or a full or
  * abbreviated commit id, optionally followed by ancestry steps as git writes them (`HEAD~2`, `main^`,
  * `v1.0^2`: `~n` is the n-th first-parent ancestor, `^n` the n-th parent). Missing is an error that

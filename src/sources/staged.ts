@@ -2,6 +2,7 @@ import { isBlobMode, isTreeMode } from '../git/objects';
 import { headCommit, type IndexEntry, type Repository, readIndex } from '../git/repo';
 import type { Trees } from '../git/trees';
 import { blobsUpTo, withoutMoved } from './moved';
+import { brokenObject } from './range';
 import type { Source, SourceItem } from './source';
 
 /**
@@ -9,11 +10,15 @@ import type { Source, SourceItem } from './source';
  * working tree, so a partially staged file is judged by its staged bytes). Each staged file that differs
  * from HEAD is scanned with HEAD's version as `before`, so only secrets the commit introduces are
  * reported; a file staged under a new name with unchanged content (a rename) introduces nothing, nor does
- * a secret moved out of a file the change deletes or rewrites (sources/moved.ts). Works in a repository
- * with no commit yet: then everything staged is new.
+ * a secret moved out of a file the change deletes or rewrites (sources/moved.ts). A merge being committed
+ * is judged against every parent, as `range` judges a merge commit: a file as one side has it adds
+ * nothing, and a secret a side already held is not new. Works in a repository with no commit yet: then
+ * everything staged is new.
  */
 export interface StagedOptions {
   readonly maxFileSize: number;
+  /** The commits being merged into HEAD (git/repo.ts mergeHeads), if a merge is being committed. */
+  readonly mergeHeads?: readonly string[];
 }
 
 export function stagedSource(repo: Repository, trees: Trees, options: StagedOptions): Source {
@@ -59,8 +64,25 @@ async function* stagedItems(
     ? await changedFiles(trees, headTree, '', index.cachedTrees, unchanged)
     : new Map<string, string>();
   compared.headFiles = headFiles;
+  const mergedTrees: string[] = [];
+  for (const oid of options.mergeHeads ?? []) {
+    if (oid === head) continue; // a parent already
+    try {
+      mergedTrees.push((await trees.commit(oid)).tree);
+    } catch (error) {
+      // judged without that side: what it brings in is then reported as new, never the other way round
+      const { what, problem } = brokenObject(`merged commit ${oid}`, error);
+      yield { kind: 'skip', path: `(${what})`, reason: 'unreadable', detail: problem };
+    }
+  }
   let headBlobs: Set<string> | undefined; // every blob of HEAD, read only if a file appears at a new path
   for (const { entry, before } of changedEntries(index.entries, headFiles, new Set(unchanged), compared)) {
+    const versions = new Set(before ? [before] : []);
+    for (const tree of mergedTrees) {
+      const version = await trees.blobAt(tree, entry.path);
+      if (version) versions.add(version);
+    }
+    if (versions.has(entry.oid)) continue; // a merge taking one side's file as it is adds nothing
     if (!before && headTree) {
       headBlobs ??= new Set((await changedFiles(trees, headTree, '', new Map(), [])).values());
       if (headBlobs.has(entry.oid)) continue; // moved or copied unchanged: nothing new
@@ -80,13 +102,17 @@ async function* stagedItems(
       continue;
     }
     const blob = await trees.objects.read(entry.oid);
-    const previous = before ? await trees.objects.read(before) : undefined;
     if (!blob) continue;
+    const previous: Buffer[] = [];
+    for (const oid of versions) {
+      const version = await trees.objects.read(oid);
+      if (version) previous.push(version.data);
+    }
     yield {
       kind: 'file',
       provenance: { kind: 'staged', path: entry.path, blob: entry.oid },
       bytes: blob.data,
-      before: previous ? [previous.data] : [],
+      before: previous,
     };
   }
 }

@@ -1,3 +1,5 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { FakeKeys } from '../support/fake-keys';
 import { GitRepo } from '../support/git-repo';
 import { runCli } from '../support/run-cli';
@@ -6,10 +8,11 @@ const keys = new FakeKeys(11);
 const old = { id: keys.keyId(), secret: keys.secret() };
 const fresh = { id: keys.keyId(), secret: keys.secret() };
 
-const stagedJson = async (repo: GitRepo, ...args: string[]) => {
-  const result = await runCli(['staged', repo.root, '--format', 'json', ...args]);
+const stagedJsonIn = async (env: NodeJS.ProcessEnv, repo: GitRepo, ...args: string[]) => {
+  const result = await runCli(['staged', repo.root, '--format', 'json', ...args], { env });
   return { ...result, report: JSON.parse(result.stdout || '{}') };
 };
+const stagedJson = (repo: GitRepo, ...args: string[]) => stagedJsonIn({}, repo, ...args);
 
 test('reports only what the staged change introduces, at the staged line', async () => {
   const repo = new GitRepo();
@@ -72,6 +75,88 @@ test('works in a repository with no commit yet, and a rename introduces nothing'
   } finally {
     repo.remove();
   }
+});
+
+describe('a merge being committed is judged against every parent', () => {
+  const pairOf = (key: { id: string; secret: string }) =>
+    `AWS_ACCESS_KEY_ID=${key.id}\nAWS_SECRET_ACCESS_KEY=${key.secret}\n`;
+  type Found = { file: string; line: number; ruleId: string };
+  const found = (report: { findings: Found[] }) => report.findings.map((f) => [f.file, f.line, f.ruleId]);
+  let repo: GitRepo;
+  let side: string;
+  beforeEach(() => {
+    // `side` adds a key pair to a file of its own and to app.env; main edits app.env elsewhere, so
+    // merging combines both edits of app.env and takes side/creds.env as side has it
+    repo = new GitRepo();
+    repo.commit('start', { 'app.env': 'NAME=app\nREGION=eu-west-1\n' });
+    repo.git('checkout', '-q', '-b', 'side');
+    side = repo.commit('side keys', {
+      'side/creds.env': pairOf(old),
+      'app.env': `NAME=app\nREGION=eu-west-1\n${pairOf(old)}`,
+    });
+    repo.git('checkout', '-q', 'main');
+    repo.commit('rename app', { 'app.env': 'NAME=service\nREGION=eu-west-1\n' });
+    repo.git('merge', '-q', '--no-commit', '--no-ff', 'side');
+  });
+  afterEach(() => repo.remove());
+
+  test('a stopped merge (MERGE_HEAD): what a side already held is not new; what the resolution adds is', async () => {
+    const merging = await stagedJson(repo);
+    expect(merging.stderr).toBe('');
+    expect(merging.code).toBe(0);
+    expect(merging.report.findings).toEqual([]);
+    // app.env differs from both parents, so it is scanned, and the pair side gave it is already present
+    expect(merging.report.stats.files).toBe(1);
+    expect(merging.report.stats.suppressed['already-present']).toBe(2);
+
+    repo.write('app.env', `NAME=service\nREGION=eu-west-1\n${pairOf(old)}BACKUP=${fresh.id}\n`);
+    repo.git('add', 'app.env');
+    const resolved = await stagedJson(repo);
+    expect(resolved.code).toBe(1);
+    expect(found(resolved.report)).toEqual([['app.env', 5, 'aws.access-key-id']]);
+  });
+
+  test('a merge going through (pre-merge-commit): the merged commits come from GITHEAD_<id>', async () => {
+    // git writes MERGE_HEAD only when a merge stops; the hook of one that goes through sees the environment
+    rmSync(path.join(repo.root, '.git', 'MERGE_HEAD'));
+    const merging = await stagedJsonIn({ [`GITHEAD_${side}`]: 'side' }, repo);
+    expect(merging.code).toBe(0);
+    expect(merging.report.findings).toEqual([]);
+
+    const asPlainCommit = await stagedJson(repo);
+    expect(asPlainCommit.code).toBe(1);
+    expect(found(asPlainCommit.report)).toEqual([
+      ['app.env', 3, 'aws.access-key-id'],
+      ['app.env', 4, 'aws.secret-access-key'],
+      ['side/creds.env', 1, 'aws.access-key-id'],
+      ['side/creds.env', 2, 'aws.secret-access-key'],
+    ]);
+  });
+
+  test('a merged commit this clone lacks is reported, and its side judged as new', async () => {
+    const missing = '0'.repeat(40);
+    writeFileSync(path.join(repo.root, '.git', 'MERGE_HEAD'), `${missing}\n`);
+    const { code, report } = await stagedJson(repo);
+    expect(code).toBe(1);
+    expect(report.warnings).toEqual([
+      { path: `(merged commit ${missing})`, message: 'missing from the repository' },
+    ]);
+    expect(found(report).map(([file]) => file)).toEqual([
+      'app.env',
+      'app.env',
+      'side/creds.env',
+      'side/creds.env',
+    ]);
+  });
+
+  test('a MERGE_HEAD that is not a list of commit ids is exit 2 naming it', async () => {
+    writeFileSync(path.join(repo.root, '.git', 'MERGE_HEAD'), `${side}\nnot-a-commit\n`);
+    const { code, stderr } = await runCli(['staged', repo.root]);
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      `keysweep: ${path.join(repo.root, '.git', 'MERGE_HEAD')}: line 2 is not a commit id\n`,
+    );
+  });
 });
 
 test('a path that is not a repository is exit 2 with one line', async () => {

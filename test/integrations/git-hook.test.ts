@@ -48,6 +48,50 @@ test('blocks a commit that adds a key pair, lets a clean one through, and --no-v
   expect(git(repo, 'log', '-1', '--format=%s')).toBe('leak anyway');
 }, 60_000);
 
+test('a merge that brings in a key a branch already committed passes, stopped by a conflict or not', async () => {
+  await runCli(['install-hook', repo]);
+  writeFileSync(path.join(repo, 'README.md'), '# app\n');
+  git(repo, 'add', 'README.md');
+  expect(commit('start').status).toBe(0);
+  const pair = leakedPair(52);
+  git(repo, 'checkout', '-q', '-b', 'side');
+  writeFileSync(path.join(repo, 'app.env'), pair.text);
+  writeFileSync(path.join(repo, 'README.md'), '# app, from side\n');
+  git(repo, 'add', '-A');
+  expect(commit('side leaks', '--no-verify').status).toBe(0);
+  git(repo, 'checkout', '-q', 'main');
+
+  // a conflict stops the merge; committing the resolution runs the pre-commit hook (MERGE_HEAD is there)
+  writeFileSync(path.join(repo, 'README.md'), '# app, from main\n');
+  git(repo, 'add', 'README.md');
+  expect(commit('main edits').status).toBe(0);
+  expect(gitWithHooks(repo, ['merge', '-q', 'side']).status).toBe(1);
+  writeFileSync(path.join(repo, 'README.md'), '# app, from both\n');
+  git(repo, 'add', 'README.md');
+  const resolved = commit('merge side');
+  expect(resolved.output).toContain('no findings; scanned 1 file (17 B)'); // README.md, not app.env
+  expect(resolved.status).toBe(0);
+
+  // a merge that goes through runs pre-merge-commit (the pre-commit framework's merge-commit stage), which
+  // git gives no MERGE_HEAD yet: here it runs what the pre-commit hook runs
+  git(repo, 'reset', '-q', '--hard', 'HEAD~1');
+  writeFileSync(path.join(repo, 'NOTES.md'), 'notes\n');
+  git(repo, 'add', 'NOTES.md');
+  expect(commit('main notes').status).toBe(0);
+  git(repo, 'checkout', '-q', 'side');
+  git(repo, 'reset', '-q', '--hard', 'HEAD~1');
+  writeFileSync(path.join(repo, 'app.env'), pair.text);
+  git(repo, 'add', 'app.env');
+  expect(commit('side leaks again', '--no-verify').status).toBe(0);
+  git(repo, 'checkout', '-q', 'main');
+  writeFileSync(path.join(repo, '.git', 'hooks', 'pre-merge-commit'), readFileSync(hookFile(), 'utf8'));
+  chmodSync(path.join(repo, '.git', 'hooks', 'pre-merge-commit'), 0o755);
+  const merged = gitWithHooks(repo, ['merge', '-q', '--no-edit', 'side']);
+  expect(merged.output).toContain('no findings; scanned 0 files');
+  expect(merged.status).toBe(0);
+  expect(git(repo, 'log', '-1', '--format=%p').split(' ')).toHaveLength(2);
+}, 60_000);
+
 test('the hook prefers the repository’s own node_modules/.bin/keysweep', async () => {
   await runCli(['install-hook', repo]);
   const own = path.join(repo, 'node_modules', '.bin', 'keysweep');
