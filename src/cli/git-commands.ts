@@ -4,7 +4,7 @@ import type { ScannedFile } from '../engine/scan';
 import { ScanCache } from '../engine/scan-cache';
 import { UsageError } from '../errors';
 import { ObjectStore } from '../git/odb';
-import { mergeHeads, openRepository, type Repository, resolveRevision } from '../git/repo';
+import { commitInProgress, openRepository, type Repository, resolveRevision } from '../git/repo';
 import { Trees } from '../git/trees';
 import type { Provenance } from '../types';
 import { startProgress } from './progress';
@@ -49,7 +49,7 @@ export async function stagedCommand(args: StagedArgs, io: Io): Promise<number> {
     const setup = setupFor(rootOf(repo), args, io);
     const source = stagedModule().stagedSource(repo, trees, {
       maxFileSize: setup.maxFileSize,
-      mergeHeads: mergeHeads(repo, io.env),
+      committing: commitInProgress(repo, io.env, io.cwd),
     });
     return (await scanAndReport(source, setup, args, io, { all: args.all, partial: true })).code;
   });

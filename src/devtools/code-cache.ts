@@ -32,10 +32,15 @@ async function main(): Promise<void> {
       ['history', repo, '--cache', cache],
       ['staged', repo],
     ];
+    // The build may run inside a git hook (pre-commit installs keysweep on a hook's first run), whose
+    // variables name that repository's index and merge: the runs below are about their own repository.
+    const env = Object.fromEntries(
+      Object.entries(process.env).filter(([name]) => !/^GIT(_|HEAD_)/.test(name)),
+    );
     for (const args of runs) {
       try {
         execFileSync(process.execPath, [path.join(PACKAGE_ROOT, 'lib', 'cli', 'main.js'), ...args], {
-          env: { ...process.env, [RECORD_ENV]: '1' },
+          env: { ...env, [RECORD_ENV]: '1' },
           stdio: 'ignore',
         });
       } catch (error) {

@@ -90,14 +90,47 @@ export async function headCommit(repo: Repository): Promise<string | null> {
 }
 
 /**
- * The commits that the commit being made merges into HEAD: none outside a merge. A merge that stopped
- * (conflicts, `git merge --no-commit`) lists them in MERGE_HEAD, and the pre-commit hook runs when it is
- * committed. A merge that goes through runs the pre-merge-commit hook before MERGE_HEAD is written: there
- * `git merge` has named each one in the environment as GITHEAD_<id> (for merge strategies, since git
- * 1.6), which hooks inherit. A MERGE_HEAD that cannot be read or holds anything but commit ids is an
- * error, as it is to git.
+ * What git is committing when a hook runs keysweep: the index it commits and the commits it merges.
+ * `git commit -a` or `git commit <paths>` commits a temporary index, not .git/index, and names it in
+ * GIT_INDEX_FILE for its hooks (relative to their working directory, the top of the working tree). Only
+ * an index inside this repository's git directory, where git writes every index it commits, is taken:
+ * a variable inherited from a hook of another repository (a build that pre-commit runs on a hook's
+ * first run, a hook that checks a second repository) names that repository's index.
  */
-export function mergeHeads(repo: Repository, env: NodeJS.ProcessEnv): string[] {
+export interface CommitInProgress {
+  readonly indexFile: string;
+  /** The commits merged into HEAD: none outside a merge (see mergeHeads). */
+  readonly mergeHeads: readonly string[];
+}
+
+export function commitInProgress(repo: Repository, env: NodeJS.ProcessEnv, cwd: string): CommitInProgress {
+  const named = env.GIT_INDEX_FILE ? path.resolve(cwd, env.GIT_INDEX_FILE) : undefined;
+  // (git's variables are this repository's only if its index is: GITHEAD_<id> is read under that proof)
+  const hook = named !== undefined && isInside(repo.gitdir, named);
+  return {
+    indexFile: hook ? named : path.join(repo.gitdir, 'index'),
+    mergeHeads: mergeHeads(repo, hook ? env : {}),
+  };
+}
+
+/** Whether `file` lies in `dir`, however either is spelt (git may name a path through symlinks or not). */
+function isInside(dir: string, file: string): boolean {
+  try {
+    const relative = path.relative(fs.realpathSync(dir), fs.realpathSync(path.dirname(file)));
+    return relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A merge that stopped (conflicts, `git merge --no-commit`) lists the merged commits in MERGE_HEAD, and
+ * the pre-commit hook runs when it is committed. A merge that goes through runs the pre-merge-commit hook
+ * before MERGE_HEAD is written: there `git merge` has named each one in the environment as GITHEAD_<id>
+ * (for merge strategies, since git 1.6), which hooks inherit, with GIT_INDEX_FILE. A MERGE_HEAD that
+ * cannot be read or holds anything but commit ids is an error, as it is to git.
+ */
+function mergeHeads(repo: Repository, env: NodeJS.ProcessEnv): string[] {
   const file = path.join(repo.gitdir, 'MERGE_HEAD');
   let recorded = '';
   try {
@@ -191,9 +224,8 @@ export async function listAllRefs(repo: Repository): Promise<Ref[]> {
 export type { IndexEntry };
 
 /** The index (staging area): every staged path with its blob id. */
-export async function readIndex(repo: Repository): Promise<Index> {
+export async function readIndex(repo: Repository, file = path.join(repo.gitdir, 'index')): Promise<Index> {
   if (!repo.worktree) throw new KeysweepError('E_GIT', `${repo.gitdir}: a bare repository has no index`);
-  const file = path.join(repo.gitdir, 'index');
   let data: Buffer;
   try {
     data = readRegularFileSync(file);

@@ -1,5 +1,5 @@
 import { isBlobMode, isTreeMode } from '../git/objects';
-import { headCommit, type IndexEntry, type Repository, readIndex } from '../git/repo';
+import { type CommitInProgress, headCommit, type IndexEntry, type Repository, readIndex } from '../git/repo';
 import type { Trees } from '../git/trees';
 import { blobsUpTo, withoutMoved } from './moved';
 import { brokenObject } from './range';
@@ -17,8 +17,8 @@ import type { Source, SourceItem } from './source';
  */
 export interface StagedOptions {
   readonly maxFileSize: number;
-  /** The commits being merged into HEAD (git/repo.ts mergeHeads), if a merge is being committed. */
-  readonly mergeHeads?: readonly string[];
+  /** The index git is committing and the commits it merges; by default .git/index and none. */
+  readonly committing?: CommitInProgress;
 }
 
 export function stagedSource(repo: Repository, trees: Trees, options: StagedOptions): Source {
@@ -56,7 +56,7 @@ async function* stagedItems(
 ): AsyncGenerator<SourceItem> {
   const head = await headCommit(repo);
   const headTree = head ? (await trees.commit(head)).tree : null;
-  const index = await readIndex(repo);
+  const index = await readIndex(repo, options.committing?.indexFile);
   // HEAD's files by path, but only below directories the index says differ from HEAD (git's cache-tree):
   // a 10-file change in a 10,000-file repository reads a handful of trees, not all of them.
   const unchanged: string[] = [];
@@ -65,7 +65,7 @@ async function* stagedItems(
     : new Map<string, string>();
   compared.headFiles = headFiles;
   const mergedTrees: string[] = [];
-  for (const oid of options.mergeHeads ?? []) {
+  for (const oid of options.committing?.mergeHeads ?? []) {
     if (oid === head) continue; // a parent already
     try {
       mergedTrees.push((await trees.commit(oid)).tree);

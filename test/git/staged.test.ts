@@ -1,4 +1,5 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { FakeKeys } from '../support/fake-keys';
 import { GitRepo } from '../support/git-repo';
@@ -8,8 +9,9 @@ const keys = new FakeKeys(11);
 const old = { id: keys.keyId(), secret: keys.secret() };
 const fresh = { id: keys.keyId(), secret: keys.secret() };
 
+/** In `repo` as git's hooks run: with `env` (git's variables), from the top of the working tree. */
 const stagedJsonIn = async (env: NodeJS.ProcessEnv, repo: GitRepo, ...args: string[]) => {
-  const result = await runCli(['staged', repo.root, '--format', 'json', ...args], { env });
+  const result = await runCli(['staged', repo.root, '--format', 'json', ...args], { env, cwd: repo.root });
   return { ...result, report: JSON.parse(result.stdout || '{}') };
 };
 const stagedJson = (repo: GitRepo, ...args: string[]) => stagedJsonIn({}, repo, ...args);
@@ -77,6 +79,45 @@ test('works in a repository with no commit yet, and a rename introduces nothing'
   }
 });
 
+test('reads the index git commits: GIT_INDEX_FILE (git commit -a, git commit <paths>), relative to cwd', async () => {
+  const repo = new GitRepo();
+  try {
+    repo.commit('start', { 'app.env': 'NAME=app\n' });
+    repo.write('app.env', `NAME=app\nAWS_ACCESS_KEY_ID=${fresh.id}\n`);
+    // as `git commit -a` does: a temporary index holding the change, .git/index left as it was
+    const env = { ...process.env, GIT_INDEX_FILE: '.git/next-index.lock' };
+    execFileSync('git', ['read-tree', 'HEAD'], { cwd: repo.root, env });
+    execFileSync('git', ['add', 'app.env'], { cwd: repo.root, env });
+    const committing = await runCli(['staged', '--format', 'json'], {
+      cwd: repo.root,
+      env: { GIT_INDEX_FILE: '.git/next-index.lock' },
+    });
+    expect(committing.code).toBe(1);
+    expect(JSON.parse(committing.stdout).findings.map((f: { file: string }) => f.file)).toEqual(['app.env']);
+    expect((await runCli(['staged'], { cwd: repo.root })).code).toBe(0); // .git/index: nothing staged
+
+    // named through a symlink to the repository, as git may spell it: the same index
+    const link = path.join(repo.root, '..', `${path.basename(repo.root)}-link`);
+    symlinkSync(repo.root, link);
+    try {
+      const throughLink = { GIT_INDEX_FILE: path.join(link, '.git', 'next-index.lock') };
+      expect((await runCli(['staged', repo.root], { cwd: '/', env: throughLink })).code).toBe(1);
+    } finally {
+      rmSync(link);
+    }
+    // another repository's index (a variable inherited from its hook) is not this one's
+    const other = new GitRepo();
+    try {
+      const elsewhere = { GIT_INDEX_FILE: path.join(repo.root, '.git', 'next-index.lock') };
+      expect((await runCli(['staged', other.root], { cwd: repo.root, env: elsewhere })).code).toBe(0);
+    } finally {
+      other.remove();
+    }
+  } finally {
+    repo.remove();
+  }
+});
+
 describe('a merge being committed is judged against every parent', () => {
   const pairOf = (key: { id: string; secret: string }) =>
     `AWS_ACCESS_KEY_ID=${key.id}\nAWS_SECRET_ACCESS_KEY=${key.secret}\n`;
@@ -116,12 +157,15 @@ describe('a merge being committed is judged against every parent', () => {
     expect(found(resolved.report)).toEqual([['app.env', 5, 'aws.access-key-id']]);
   });
 
-  test('a merge going through (pre-merge-commit): the merged commits come from GITHEAD_<id>', async () => {
+  test('a merge going through (pre-merge-commit): the merged commits come from GITHEAD_<id>, under git', async () => {
     // git writes MERGE_HEAD only when a merge stops; the hook of one that goes through sees the environment
     rmSync(path.join(repo.root, '.git', 'MERGE_HEAD'));
-    const merging = await stagedJsonIn({ [`GITHEAD_${side}`]: 'side' }, repo);
+    const underHook = { GIT_INDEX_FILE: '.git/index', [`GITHEAD_${side}`]: 'side' };
+    const merging = await stagedJsonIn(underHook, repo);
     expect(merging.code).toBe(0);
     expect(merging.report.findings).toEqual([]);
+    // without git's index variable naming this repository's index, the variable is not this merge's
+    expect((await stagedJsonIn({ [`GITHEAD_${side}`]: 'side' }, repo)).code).toBe(1);
 
     const asPlainCommit = await stagedJson(repo);
     expect(asPlainCommit.code).toBe(1);

@@ -48,6 +48,20 @@ test('blocks a commit that adds a key pair, lets a clean one through, and --no-v
   expect(git(repo, 'log', '-1', '--format=%s')).toBe('leak anyway');
 }, 60_000);
 
+test('git commit -a and git commit <path> commit a temporary index: a key they add is blocked', async () => {
+  await runCli(['install-hook', repo]);
+  writeFileSync(path.join(repo, 'app.env'), 'NAME=app\n');
+  git(repo, 'add', 'app.env');
+  expect(commit('start').status).toBe(0);
+  writeFileSync(path.join(repo, 'app.env'), `NAME=app\n${leakedPair(53).text}`);
+  for (const flags of [['-a'], ['--', 'app.env']]) {
+    const blocked = gitWithHooks(repo, ['commit', '-q', '-m', 'leak', ...flags]);
+    expect(blocked.status).toBe(1);
+    expect(blocked.output).toMatch(/app\.env:2:19 +critical +aws\.access-key-id/);
+  }
+  expect(git(repo, 'log', '--format=%s')).toBe('start');
+}, 60_000);
+
 test('a merge that brings in a key a branch already committed passes, stopped by a conflict or not', async () => {
   await runCli(['install-hook', repo]);
   writeFileSync(path.join(repo, 'README.md'), '# app\n');
