@@ -79,6 +79,16 @@ test('a commit adding an AWS key pair is blocked with the finding shown; a clean
   git(work, 'rm', '-q', '--cached', '.env');
 }, 120_000);
 
+test('git commit -a, which commits a temporary index, is blocked as well', () => {
+  const pair = leakedPair(42);
+  writeFileSync(path.join(work, 'README.md'), `# service\n${pair.text}`);
+  const blocked = gitWithHooks(work, ['commit', '-a', '-m', 'credentials in the readme'], env);
+  expect(blocked.status).not.toBe(0);
+  expect(blocked.output).toMatch(/README\.md:2:19 +critical +aws\.access-key-id/);
+  expect(git(work, 'log', '--format=%s')).toBe('clean start');
+  git(work, 'checkout', '--', 'README.md');
+}, 120_000);
+
 test('the pre-push hook blocks commits that added a key, even one a later commit removed', () => {
   const remote = place.path('remote.git');
   git(place.root, 'init', '-q', '--bare', remote);
