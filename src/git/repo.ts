@@ -89,20 +89,20 @@ export async function headCommit(repo: Repository): Promise<string | null> {
   return resolveRef(repo.commondir, ref) ?? null;
 }
 
-/**
- * What git is committing when a hook runs keysweep: the index it commits and the commits it merges.
- * `git commit -a` or `git commit <paths>` commits a temporary index, not .git/index, and names it in
- * GIT_INDEX_FILE for its hooks (relative to their working directory, the top of the working tree). Only
- * an index inside this repository's git directory, where git writes every index it commits, is taken:
- * a variable inherited from a hook of another repository (a build that pre-commit runs on a hook's
- * first run, a hook that checks a second repository) names that repository's index.
- */
+/** What git is committing when a hook runs keysweep: the index it commits and the commits it merges. */
 export interface CommitInProgress {
   readonly indexFile: string;
   /** The commits merged into HEAD: none outside a merge (see mergeHeads). */
   readonly mergeHeads: readonly string[];
 }
 
+/**
+ * `git commit -a` or `git commit <paths>` commits a temporary index, not .git/index, and names it in
+ * GIT_INDEX_FILE for its hooks (relative to their working directory, the top of the working tree). Only
+ * an index inside this repository's git directory, where git writes every index it commits, is taken:
+ * a variable inherited from a hook of another repository (a build that pre-commit runs on a hook's
+ * first run, a hook that checks a second repository) names that repository's index.
+ */
 export function commitInProgress(repo: Repository, env: NodeJS.ProcessEnv, cwd: string): CommitInProgress {
   const named = env.GIT_INDEX_FILE ? path.resolve(cwd, env.GIT_INDEX_FILE) : undefined;
   // (git's variables are this repository's only if its index is: GITHEAD_<id> is read under that proof)
