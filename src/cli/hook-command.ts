@@ -21,6 +21,7 @@ export async function installHookCommand(args: HookArgs, io: Io): Promise<number
     chain: args.chain,
     node: process.execPath,
     cli: CLI_MAIN,
+    env: io.env,
   });
   const verb = result.replaced === 'keysweep' ? 'updated' : 'installed';
   io.stdout.write(`keysweep: ${verb} the pre-commit hook at ${result.hook}\n`);

@@ -246,6 +246,57 @@ export async function configValue(repo: Repository, key: string): Promise<string
   return typeof value === 'string' ? value : undefined;
 }
 
+/**
+ * A value of the config git reads before a repository's own: the system file, then the global ones (the
+ * last that sets it wins, as in git), with the file that sets it. isomorphic-git's parser reads only a
+ * `<gitdir>/config`, so each file is handed to it as that; `[include]`s are not followed, and a file that
+ * cannot be read (or is not a regular file) counts as absent.
+ */
+export async function userConfigValue(
+  key: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ value: string; file: string } | undefined> {
+  const git = await isomorphicGit();
+  let found: { value: string; file: string } | undefined;
+  for (const file of userConfigFiles(env)) {
+    let text: string;
+    try {
+      text = readRegularFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    const dir = path.dirname(file);
+    const asConfig = path.join(dir, 'config');
+    const promises = {
+      ...fs.promises,
+      readFile: (target: string, options?: unknown) =>
+        target === asConfig ? Promise.resolve(text) : fs.promises.readFile(target, options as undefined),
+    };
+    const value = await git.getConfig({ fs: { promises }, gitdir: dir, path: key }).catch(() => undefined);
+    if (typeof value === 'string') found = { value, file };
+  }
+  return found;
+}
+
+/** The system and global config files, in the order git reads them (see git-config(1), FILES). */
+function userConfigFiles(env: NodeJS.ProcessEnv): string[] {
+  const files: string[] = [];
+  if (!isTrue(env.GIT_CONFIG_NOSYSTEM)) files.push(env.GIT_CONFIG_SYSTEM || '/etc/gitconfig');
+  if (env.GIT_CONFIG_GLOBAL) files.push(env.GIT_CONFIG_GLOBAL);
+  else {
+    const home = env.HOME;
+    const xdg = env.XDG_CONFIG_HOME || (home ? path.join(home, '.config') : undefined);
+    if (xdg) files.push(path.join(xdg, 'git', 'config'));
+    if (home) files.push(path.join(home, '.gitconfig'));
+  }
+  return files;
+}
+
+/** A boolean environment variable as git reads one. */
+function isTrue(value: string | undefined): boolean {
+  return value !== undefined && /^(1|true|yes|on)$/i.test(value.trim());
+}
+
 /** The parents of a commit (an annotated tag is peeled); none for a root commit. */
 export async function commitParents(repo: Repository, revision: string): Promise<string[]> {
   return parentsOf(repo, await resolveRevision(repo, revision)); // resolved: a commit this clone has

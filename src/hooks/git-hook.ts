@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { KeysweepError } from '../errors';
-import { configValue, type Repository } from '../git/repo';
+import { configValue, type Repository, userConfigValue } from '../git/repo';
 
 /**
  * `keysweep install-hook` / `uninstall-hook`: a plain git pre-commit hook, for people who do not use the
@@ -21,12 +21,33 @@ export interface InstallOptions {
   /** How to start this keysweep: the node binary and the CLI's main.js, both absolute. */
   readonly node: string;
   readonly cli: string;
+  /** The environment git runs in (HOME, XDG_CONFIG_HOME, GIT_CONFIG_*), for its global config. */
+  readonly env: NodeJS.ProcessEnv;
 }
 
 export interface InstallResult {
   readonly hook: string;
   readonly chained?: string;
   readonly replaced: 'nothing' | 'keysweep' | 'other';
+}
+
+/**
+ * A `core.hooksPath` in the global or system config, which this repository's own config does not
+ * override, sends git to that directory, shared by every repository: a hook written here would never run,
+ * and writing one there would reach every repository. Refused, as pre-commit refuses to install under
+ * any `core.hooksPath`.
+ */
+async function refuseUserHooksPath(repo: Repository, env: NodeJS.ProcessEnv): Promise<void> {
+  if (await configValue(repo, 'core.hooksPath')) return;
+  const user = await userConfigValue('core.hooksPath', env);
+  if (!user) return;
+  throw new KeysweepError(
+    'E_GIT',
+    `${user.file}: core.hooksPath is "${user.value}", so git runs the hooks there, not this repository's`,
+    {
+      hint: "add 'keysweep staged' to the pre-commit hook in that directory, or give this repository hooks of its own: git config core.hooksPath .git/hooks",
+    },
+  );
 }
 
 /** Where git looks for hooks: `core.hooksPath` (relative to the working tree) or `<git dir>/hooks`. */
@@ -42,6 +63,7 @@ export async function hooksDirectory(repo: Repository): Promise<string> {
 export async function installHook(repo: Repository, options: InstallOptions): Promise<InstallResult> {
   if (!repo.worktree)
     throw new KeysweepError('E_GIT', `${repo.gitdir}: a bare repository has no commits to guard`);
+  await refuseUserHooksPath(repo, options.env);
   const dir = await hooksDirectory(repo);
   const hook = path.join(dir, 'pre-commit');
   const chained = hook + CHAINED_SUFFIX;

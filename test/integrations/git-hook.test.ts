@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { HOOK_MARKER } from '../../src/hooks/git-hook';
@@ -105,6 +106,36 @@ test('a merge that brings in a key a branch already committed passes, stopped by
   expect(merged.status).toBe(0);
   expect(git(repo, 'log', '-1', '--format=%p').split(' ')).toHaveLength(2);
 }, 60_000);
+
+test('refuses a hook git would not run: core.hooksPath in the global config; the repository’s own wins', async () => {
+  const shared = place.path('shared-hooks');
+  const home = place.path('home');
+  mkdirSync(home);
+  const gitconfig = path.join(home, '.gitconfig');
+  writeFileSync(gitconfig, `[user]\n\tname = Someone\n[core]\n\thooksPath = ${shared}\n`);
+  const hooksGitUses = (env: NodeJS.ProcessEnv) =>
+    execFileSync('git', ['rev-parse', '--path-format=absolute', '--git-path', 'hooks'], {
+      cwd: repo,
+      env: { PATH: process.env.PATH, ...env },
+      encoding: 'utf8',
+    }).trim();
+  const message = (file: string) =>
+    `keysweep: ${file}: core.hooksPath is "${shared}", so git runs the hooks there, not this repository's (add 'keysweep staged' to the pre-commit hook in that directory, or give this repository hooks of its own: git config core.hooksPath .git/hooks)\n`;
+
+  for (const env of [{ HOME: home }, { GIT_CONFIG_GLOBAL: gitconfig }]) {
+    expect(hooksGitUses(env)).toBe(shared);
+    const refused = await runCli(['install-hook', repo], { env });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe(message(gitconfig));
+    expect(existsSync(hookFile())).toBe(false);
+  }
+
+  git(repo, 'config', 'core.hooksPath', '.git/hooks');
+  expect(hooksGitUses({ HOME: home })).toBe(path.join(repo, '.git', 'hooks'));
+  const installed = await runCli(['install-hook', repo], { env: { HOME: home } });
+  expect(installed.code).toBe(0);
+  expect(readFileSync(hookFile(), 'utf8')).toContain(HOOK_MARKER);
+});
 
 test('the hook prefers the repository’s own node_modules/.bin/keysweep', async () => {
   await runCli(['install-hook', repo]);
