@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { FakeKeys } from '../support/fake-keys';
 import { GitRepo } from '../support/git-repo';
@@ -193,12 +193,19 @@ describe('a merge being committed is judged against every parent', () => {
     ]);
   });
 
-  test('a MERGE_HEAD that is not a list of commit ids is exit 2 naming it', async () => {
+  test('a MERGE_HEAD that is not a list of commit ids, or cannot be read, is exit 2 naming it', async () => {
     writeFileSync(path.join(repo.root, '.git', 'MERGE_HEAD'), `${side}\nnot-a-commit\n`);
     const { code, stderr } = await runCli(['staged', repo.root]);
     expect(code).toBe(2);
     expect(stderr).toBe(
       `keysweep: ${path.join(repo.root, '.git', 'MERGE_HEAD')}: line 2 is not a commit id\n`,
+    );
+    rmSync(path.join(repo.root, '.git', 'MERGE_HEAD'));
+    mkdirSync(path.join(repo.root, '.git', 'MERGE_HEAD'));
+    const unreadable = await runCli(['staged', repo.root]);
+    expect(unreadable.code).toBe(2);
+    expect(unreadable.stderr).toBe(
+      `keysweep: ${path.join(repo.root, '.git', 'MERGE_HEAD')}: cannot read the merge in progress (not a regular file)\n`,
     );
   });
 });
