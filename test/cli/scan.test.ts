@@ -17,9 +17,12 @@ const pair = { id: keys.keyId(), secret: keys.secret() };
 const loneId = keys.keyId();
 const temp = { id: keys.tempKeyId(), secret: keys.secret(), token: keys.sessionToken() };
 let tree: TempTree;
+/** Where reports are written: beside the scanned tree, not in it, and removed with it. */
+let reports: TempTree;
 
 beforeAll(() => {
   tree = new TempTree();
+  reports = new TempTree();
   tree.write('.env', `AWS_ACCESS_KEY_ID=${pair.id}\nAWS_SECRET_ACCESS_KEY=${pair.secret}\n`);
   tree.write('src/config.ts', `export const id = '${loneId}';\n`);
   tree.write(
@@ -29,7 +32,10 @@ beforeAll(() => {
   tree.write('docs/example.md', 'aws_access_key_id = AKIAIOSFODNN7EXAMPLE\n');
   tree.write('assets/blob.bin', Buffer.concat([Buffer.from([0, 1, 2]), Buffer.from(`id=${keys.keyId()}`)]));
 });
-afterAll(() => tree.remove());
+afterAll(() => {
+  tree.remove();
+  reports.remove();
+});
 
 const scanJson = async (...args: string[]) => {
   const result = await runCli(['scan', tree.root, '--format', 'json', ...args]);
@@ -107,7 +113,7 @@ test('colour only on a terminal, and never with NO_COLOR', async () => {
 });
 
 test('--output writes the report to a file', async () => {
-  const out = tree.path('../keysweep-report.json');
+  const out = reports.path('keysweep-report.json');
   const { stdout, code } = await runCli(['scan', tree.root, '--format', 'json', '--output', out]);
   expect(code).toBe(1);
   expect(stdout).toBe('');
@@ -115,8 +121,8 @@ test('--output writes the report to a file', async () => {
 });
 
 test('--report FORMAT=FILE writes further reports from the same scan', async () => {
-  const json = tree.path('../keysweep-extra.json');
-  const text = tree.path('../keysweep-extra.txt');
+  const json = reports.path('keysweep-extra.json');
+  const text = reports.path('keysweep-extra.txt');
   const result = await runCli([
     'scan',
     tree.root,

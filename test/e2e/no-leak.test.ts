@@ -19,9 +19,12 @@ const secrets = [
   keys.keyId(),
 ];
 let tree: TempTree;
+/** Where reports are written: beside the scanned tree, not in it, and removed with it. */
+let reports: TempTree;
 
 beforeAll(() => {
   tree = new TempTree();
+  reports = new TempTree();
   const [id, secret, tempId, tempSecret, token, lone] = secrets;
   tree.write('.env', `AWS_ACCESS_KEY_ID=${id}\nAWS_SECRET_ACCESS_KEY=${secret}\n`);
   tree.write(
@@ -30,7 +33,10 @@ beforeAll(() => {
   );
   tree.write('notes.md', `old key: ${lone}\n`);
 });
-afterAll(() => tree.remove());
+afterAll(() => {
+  tree.remove();
+  reports.remove();
+});
 
 const leaked = (text: string) => secrets.filter((secret) => text.includes(secret));
 
@@ -43,7 +49,7 @@ describe.each(FORMATS)('format %s', (format) => {
   });
 
   test('redacts every secret in a report file', async () => {
-    const output = path.join(tree.root, '..', `keysweep-no-leak.${format}`);
+    const output = reports.path(`keysweep-no-leak.${format}`);
     const { stdout, stderr } = await runCli(['scan', tree.root, '--format', format, '--output', output]);
     expect(leaked(stdout + stderr + readFileSync(output, 'utf8'))).toEqual([]);
   });
