@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { FORMATS } from '../../src/report/reporter';
 import { FakeKeys } from '../support/fake-keys';
 import { runCli } from '../support/run-cli';
