@@ -32,13 +32,12 @@ export interface InstallResult {
 }
 
 /**
- * A `core.hooksPath` in the global or system config, which this repository's own config does not
- * override, sends git to that directory, shared by every repository: a hook written here would never run,
+ * Called when the repository's own config sets no `core.hooksPath`: one in the global or system config
+ * then sends git to that directory, shared by every repository: a hook written here would never run,
  * and writing one there would reach every repository. Refused, as pre-commit refuses to install under
  * any `core.hooksPath`.
  */
-async function refuseUserHooksPath(repo: Repository, env: NodeJS.ProcessEnv): Promise<void> {
-  if (await configValue(repo, 'core.hooksPath')) return;
+async function refuseUserHooksPath(env: NodeJS.ProcessEnv): Promise<void> {
   const user = await userConfigValue('core.hooksPath', env);
   if (!user) return;
   throw new KeysweepError(
@@ -50,9 +49,11 @@ async function refuseUserHooksPath(repo: Repository, env: NodeJS.ProcessEnv): Pr
   );
 }
 
-/** Where git looks for hooks: `core.hooksPath` (relative to the working tree) or `<git dir>/hooks`. */
-export async function hooksDirectory(repo: Repository): Promise<string> {
-  const configured = await configValue(repo, 'core.hooksPath');
+/**
+ * Where git looks for hooks: `configured`, the repository's own `core.hooksPath` (relative to the working
+ * tree), or `<git dir>/hooks`.
+ */
+function hooksDirectory(repo: Repository, configured: string | undefined): string {
   if (configured) {
     const expanded = configured.replace(/^~(?=\/|$)/, process.env.HOME ?? '~');
     return path.resolve(repo.worktree ?? repo.gitdir, expanded);
@@ -63,8 +64,9 @@ export async function hooksDirectory(repo: Repository): Promise<string> {
 export async function installHook(repo: Repository, options: InstallOptions): Promise<InstallResult> {
   if (!repo.worktree)
     throw new KeysweepError('E_GIT', `${repo.gitdir}: a bare repository has no commits to guard`);
-  await refuseUserHooksPath(repo, options.env);
-  const dir = await hooksDirectory(repo);
+  const configured = await configValue(repo, 'core.hooksPath');
+  if (!configured) await refuseUserHooksPath(options.env);
+  const dir = hooksDirectory(repo, configured);
   const hook = path.join(dir, 'pre-commit');
   const chained = hook + CHAINED_SUFFIX;
   let replaced: InstallResult['replaced'] = 'nothing';
@@ -91,7 +93,7 @@ export async function installHook(repo: Repository, options: InstallOptions): Pr
 export async function uninstallHook(
   repo: Repository,
 ): Promise<{ hook: string; restored: boolean } | undefined> {
-  const hook = path.join(await hooksDirectory(repo), 'pre-commit');
+  const hook = path.join(hooksDirectory(repo, await configValue(repo, 'core.hooksPath')), 'pre-commit');
   if (!existsSync(hook)) return undefined;
   if (!isOurs(hook))
     throw new KeysweepError('E_IO', `${hook}: not written by keysweep; left alone`, {
