@@ -1,6 +1,7 @@
 import fs, { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { KeysweepError } from '../errors';
+import { relativeInside } from '../util/path-inside';
 import { readRegularFileSync } from '../util/read-regular-file';
 import { type Index, type IndexEntry, readIndexFile } from './index-file';
 import { readAllRefs, resolveRef } from './refs';
@@ -116,8 +117,7 @@ export function commitInProgress(repo: Repository, env: NodeJS.ProcessEnv, cwd: 
 /** Whether `file` lies in `dir`, however either is spelt (git may name a path through symlinks or not). */
 function isInside(dir: string, file: string): boolean {
   try {
-    const relative = path.relative(fs.realpathSync(dir), fs.realpathSync(path.dirname(file)));
-    return relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative);
+    return relativeInside(fs.realpathSync(dir), fs.realpathSync(path.dirname(file))) !== undefined;
   } catch {
     return false;
   }

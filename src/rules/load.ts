@@ -3,6 +3,7 @@ import path from 'node:path';
 import { KeysweepError, ProblemsError } from '../errors';
 import type { RuleSet } from '../types';
 import { PACKAGE_ROOT } from '../util/package-root';
+import { relativeInside } from '../util/path-inside';
 import { readRegularFileSync } from '../util/read-regular-file';
 import { parseYamlText } from '../util/yaml-text';
 import { parseRuleFile } from './schema';
@@ -81,9 +82,7 @@ function parseYaml(file: string, origin: string, problems: string[]): unknown {
 }
 
 export function displayPath(file: string, cwd: string): string {
-  const relative = path.relative(cwd, file);
-  const outside = relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative);
-  return (outside ? file : relative).split(path.sep).join('/');
+  return (relativeInside(cwd, file) ?? file).split(path.sep).join('/');
 }
 
 function code(error: unknown): string {

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { findWorktreeRoot } from '../git/repo';
+import { relativeInside } from '../util/path-inside';
 import { readRegularFileSync } from '../util/read-regular-file';
 
 /**
@@ -25,9 +26,9 @@ export class GitIgnore {
 
   /** `absolutePath` is a file unless `isDirectory`. Paths outside the repository are never ignored. */
   ignores(absolutePath: string, isDirectory = false): boolean {
-    const relative = path.relative(this.repoRoot, absolutePath).split(path.sep).join('/');
-    if (relative === '' || relative === '..' || relative.startsWith('../') || path.isAbsolute(relative))
-      return false;
+    const inside = relativeInside(this.repoRoot, absolutePath);
+    if (!inside) return false; // outside, or the root itself
+    const relative = inside.split(path.sep).join('/');
     const parent = path.posix.dirname(relative);
     return this.rulesFor(parent === '.' ? '' : parent).rules.ignores(isDirectory ? `${relative}/` : relative);
   }
